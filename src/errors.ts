@@ -1,0 +1,102 @@
+/**
+ * Every error a user of this package can meet: a stable `code`, a clear `message` and the HTTP
+ * `statusCode` the plugin answers with. Fastify's error handler reads `statusCode` and `code`.
+ */
+
+/** Codes of the five signature failures, one per message of the official SDKs. */
+export const VerificationErrorCodes = {
+  SIGNATURE_MISSING: 'ELEVENLABS_SIGNATURE_MISSING',
+  SECRET_MISSING: 'ELEVENLABS_SECRET_MISSING',
+  SIGNATURE_MALFORMED: 'ELEVENLABS_SIGNATURE_MALFORMED',
+  TIMESTAMP_OUT_OF_TOLERANCE: 'ELEVENLABS_TIMESTAMP_OUT_OF_TOLERANCE',
+  SIGNATURE_MISMATCH: 'ELEVENLABS_SIGNATURE_MISMATCH'
+} as const
+
+export type VerificationErrorCode = typeof VerificationErrorCodes[keyof typeof VerificationErrorCodes]
+
+/**
+ * The messages are those of ElevenLabs' own SDKs, verbatim, so that code and log searches
+ * written against them keep working.
+ */
+const verificationMessages: Record<VerificationErrorCode, string> = {
+  ELEVENLABS_SIGNATURE_MISSING: 'Missing signature header',
+  ELEVENLABS_SECRET_MISSING: 'Webhook secret not configured',
+  ELEVENLABS_SIGNATURE_MALFORMED: 'No signature hash found with expected scheme v0',
+  ELEVENLABS_TIMESTAMP_OUT_OF_TOLERANCE: 'Timestamp outside the tolerance zone',
+  ELEVENLABS_SIGNATURE_MISMATCH: 'Signature hash does not match the expected signature hash for payload'
+}
+
+/** Base class: `instanceof ElevenLabsWebhookError` catches everything this package throws. */
+export class ElevenLabsWebhookError extends Error {
+  readonly code: string
+  readonly statusCode: number
+
+  constructor (code: string, statusCode: number, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+    this.statusCode = statusCode
+  }
+}
+
+/**
+ * The signature header does not prove that ElevenLabs sent these exact bytes. Status 400:
+ * ElevenLabs does not retry it, and no retry of the same delivery could pass.
+ */
+export class WebhookVerificationError extends ElevenLabsWebhookError {
+  declare readonly code: VerificationErrorCode
+  /** How to fix it: for logs and developers, never sent in a response. */
+  readonly hint: string
+
+  constructor (code: VerificationErrorCode, hint: string) {
+    super(code, 400, verificationMessages[code])
+    this.hint = hint
+  }
+
+  /** The shape users of the official Python SDK know: `e.body.error`. */
+  get body (): { error: string } {
+    return { error: this.message }
+  }
+}
+
+export const PayloadErrorCodes = {
+  INVALID_JSON: 'ELEVENLABS_PAYLOAD_INVALID_JSON',
+  INVALID_ENVELOPE: 'ELEVENLABS_PAYLOAD_INVALID_ENVELOPE',
+  INVALID_DATA: 'ELEVENLABS_PAYLOAD_INVALID_DATA'
+} as const
+
+export type PayloadErrorCode = typeof PayloadErrorCodes[keyof typeof PayloadErrorCodes]
+
+/**
+ * The body is signed but is not an event this receiver can accept: not JSON, an envelope of the
+ * wrong shape, or `data` that fails its event's schema. `path` is the JSON pointer that failed.
+ */
+export class WebhookPayloadError extends ElevenLabsWebhookError {
+  declare readonly code: PayloadErrorCode
+  readonly path: string
+
+  constructor (code: PayloadErrorCode, message: string, path: string, options?: { cause?: unknown }) {
+    super(code, 400, message, options)
+    this.path = path
+  }
+}
+
+/**
+ * A handler threw or rejected. The response says only that (status 500, so ElevenLabs retries);
+ * the handlers' own errors are in `cause` (an AggregateError when several failed) and in the log.
+ */
+export class WebhookHandlerError extends ElevenLabsWebhookError {
+  readonly eventType: string
+
+  constructor (eventType: string, cause: unknown) {
+    super('ELEVENLABS_HANDLER_FAILED', 500, `A handler for the "${eventType}" webhook event failed; the error is in the server log`, { cause })
+    this.eventType = eventType
+  }
+}
+
+/** The plugin was registered with options it cannot work with. Thrown at boot, never per request. */
+export class WebhookConfigError extends ElevenLabsWebhookError {
+  constructor (message: string) {
+    super('ELEVENLABS_CONFIG_INVALID', 500, message)
+  }
+}

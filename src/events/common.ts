@@ -1,0 +1,21 @@
+/**
+ * Building blocks shared by the event `data` schemas.
+ *
+ * House rules for every schema in `src/events` (a receiver that rejects a real event loses it:
+ * ElevenLabs never retries a 4xx):
+ * - strict about types, lenient about presence: only what identifies an event is required;
+ * - additional properties are allowed everywhere (ElevenLabs adds fields over time);
+ * - open-ended strings (status, role, reasons…) are plain strings, their known values in the description;
+ * - a field the docs or the official SDK show as possibly `null` accepts `null`.
+ */
+import { Type, type SchemaOptions, type TNull, type TRecord, type TSchema, type TString, type TUnion, type TUnknown } from '@sinclair/typebox'
+
+/** `schema` or `null`: for the fields ElevenLabs documents (or its SDK types) as possibly null. */
+export function Nullable<T extends TSchema> (schema: T, options?: SchemaOptions): TUnion<[T, TNull]> {
+  return Type.Union([schema, Type.Null()], options)
+}
+
+/** A JSON object whose keys and values are not pinned down (provider bodies, overrides, free-form maps). */
+export function LooseObject (options: SchemaOptions): TRecord<TString, TUnknown> {
+  return Type.Record(Type.String(), Type.Unknown(), options)
+}

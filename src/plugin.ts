@@ -1,0 +1,151 @@
+/**
+ * Fastify wiring only: options, the `elevenlabs` decorator, and one encapsulated POST route with
+ * its own raw-body parser and verification preHandler. No crypto here (see signature.ts).
+ */
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import fastifyRawBody from 'fastify-raw-body'
+import type { TSchema } from '@sinclair/typebox'
+import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, WebhookVerificationError } from './errors.js'
+import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
+import { createRouter, type EventSchemaMap, type WebhookRouter } from './router.js'
+import { eventSchemas, type EventSchemas } from './events/index.js'
+import type { WebhookEnvelope } from './envelope.js'
+
+/**
+ * Add your own event types here by module augmentation to type `fastify.elevenlabs` with them
+ * (and pass the same schemas in the `events` option):
+ * `declare module 'fastify-elevenlabs-webhooks' { interface CustomEventSchemas { 'my.event': typeof MySchema } }`
+ */
+export interface CustomEventSchemas {}
+
+export type AllEventSchemas = EventSchemas & CustomEventSchemas
+
+/** The type of `fastify.elevenlabs`. */
+export type ElevenLabsWebhooks<S extends EventSchemaMap<S> = AllEventSchemas> = WebhookRouter<S, FastifyRequest>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    elevenlabs: ElevenLabsWebhooks
+  }
+}
+
+/** 64 MiB: a `post_call_audio` body is the call's MP3 in base64, about 50 minutes at 128 kbit/s. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
+export const DEFAULT_PATH = '/webhook'
+
+export interface ElevenLabsWebhooksOptions {
+  /** The webhook's secret (a list while rotating). Default: `process.env.ELEVENLABS_WEBHOOK_SECRET`. */
+  secret?: WebhookSecret
+  /** The route's URL, under the prefix of the context the plugin is registered in. Default `/webhook`. */
+  path?: string
+  /** Seconds a signature timestamp may differ from the clock, either way. Default 1800 (ElevenLabs' own). */
+  tolerance?: number
+  /** Largest accepted body in bytes. Default 64 MiB, for `post_call_audio`. */
+  bodyLimit?: number
+  /** Your own event types: name → TypeBox schema of `data`. */
+  events?: Record<string, TSchema>
+  /**
+   * Answer 200 `{"success":false}` when a handler throws, instead of 500. ElevenLabs then does
+   * not retry: use it only when a retry could not help. Default false.
+   */
+  acknowledgeHandlerErrors?: boolean
+}
+
+const unsupportedMediaType = (): ElevenLabsWebhookError => new ElevenLabsWebhookError('ELEVENLABS_UNSUPPORTED_MEDIA_TYPE', 415,
+  'ElevenLabs webhooks are JSON: the request must have Content-Type: application/json and a body')
+
+function readOptions (opts: ElevenLabsWebhooksOptions): Required<Omit<ElevenLabsWebhooksOptions, 'secret'>> & { secret: WebhookSecret } {
+  const secret = opts.secret ?? process.env.ELEVENLABS_WEBHOOK_SECRET
+  if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
+    throw new WebhookConfigError('No ElevenLabs webhook secret: pass the `secret` option or set ELEVENLABS_WEBHOOK_SECRET (the dashboard shows it when you create the webhook)')
+  }
+  const path = opts.path ?? DEFAULT_PATH
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw new WebhookConfigError(`The \`path\` option must be a string starting with "/", got ${JSON.stringify(path)}`)
+  }
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
+    throw new WebhookConfigError(`The \`bodyLimit\` option must be a positive integer number of bytes, got ${bodyLimit}`)
+  }
+  return {
+    secret,
+    path,
+    bodyLimit,
+    tolerance: opts.tolerance ?? DEFAULT_TOLERANCE_SECONDS,
+    events: opts.events ?? {},
+    acknowledgeHandlerErrors: opts.acknowledgeHandlerErrors ?? false
+  }
+}
+
+const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async (fastify, opts) => {
+  const options = readOptions(opts)
+  let verifier
+  try {
+    verifier = createVerifier(options.secret, { tolerance: options.tolerance })
+  } catch (err) {
+    throw new WebhookConfigError(`Invalid ElevenLabs webhook options: ${err instanceof WebhookVerificationError ? err.hint : (err as Error).message}`)
+  }
+  if (fastify.hasDecorator('elevenlabs')) {
+    throw new WebhookConfigError('fastify.elevenlabs already exists here. To receive a second ElevenLabs webhook, register the plugin again inside its own encapsulated context: app.register(async (scope) => { await scope.register(elevenlabsWebhooks, { path, secret }) })')
+  }
+
+  const { router, dispatch } = createRouter<Record<string, TSchema>, FastifyRequest>(eventSchemas)
+  // One by one, so that redefining a built-in type is refused rather than silently overriding it.
+  for (const [type, schema] of Object.entries(options.events)) router.define(type, schema)
+  fastify.decorate('elevenlabs', router as unknown as ElevenLabsWebhooks)
+
+  // The route lives in a child context so that its body parser and raw-body hook touch no other route.
+  await fastify.register(async function elevenlabsWebhookRoute (scope: FastifyInstance) {
+    // An app that already uses fastify-raw-body (for another provider's webhooks) keeps its own;
+    // registering it twice in one lineage is refused by fastify-raw-body.
+    if (!scope.hasPlugin('fastify-raw-body')) {
+      await scope.register(fastifyRawBody, { encoding: false, global: false, jsonContentTypes: [] })
+    }
+    // Only JSON reaches this route (anything else: 415), and it is parsed after verification, not here.
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit },
+      (_request, body, done) => { done(null, body) })
+
+    scope.route({
+      method: 'POST',
+      url: options.path,
+      bodyLimit: options.bodyLimit,
+      config: { rawBody: true },
+      preHandler: function verifyElevenLabsSignature (request, _reply, done) {
+        // fastify-raw-body's Buffer; our own parser's Buffer when another fastify-raw-body set a string.
+        const bytes = Buffer.isBuffer(request.rawBody) ? request.rawBody : request.body
+        if (!Buffer.isBuffer(bytes)) return done(unsupportedMediaType())
+        // Node joins a repeated header into one string (only set-cookie stays a list), so a header
+        // sent twice arrives as "t=…,v0=…, t=…,v0=…" and is refused for its two timestamps.
+        const header = request.headers['elevenlabs-signature'] as string | undefined
+        try {
+          request.body = verifier.constructEvent(bytes, header)
+        } catch (err) {
+          return done(err as Error)
+        }
+        done()
+      },
+      handler: async function handleElevenLabsEvent (request: FastifyRequest, reply: FastifyReply) {
+        const event = request.body as WebhookEnvelope
+        try {
+          const { known } = await dispatch(event, request)
+          if (!known) request.log.warn({ eventType: event.type }, 'Received an ElevenLabs webhook event of a type with no schema; acknowledged')
+        } catch (err) {
+          if (!(err instanceof WebhookHandlerError)) throw err
+          // Each handler's own error, in full, goes to the log; the response carries none of it.
+          const causes = err.cause instanceof AggregateError ? err.cause.errors : [err.cause]
+          for (const cause of causes) request.log.error({ err: cause, eventType: event.type }, 'An ElevenLabs webhook handler failed')
+          if (!options.acknowledgeHandlerErrors) throw err
+          return reply.code(200).send({ success: false })
+        }
+        return reply.code(200).send({ success: true })
+      }
+    })
+  })
+}
+
+export default fp(elevenlabsWebhooks, {
+  name: 'fastify-elevenlabs-webhooks',
+  fastify: '5.x'
+})

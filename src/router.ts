@@ -1,0 +1,154 @@
+/**
+ * The typed event router behind `fastify.elevenlabs`: handlers per event type, validators
+ * compiled once per schema, and dispatch of a verified envelope. Knows nothing of Fastify: the
+ * second argument handlers get (`Ctx`) is whatever the caller passes, the request in the plugin.
+ */
+import type { Static, TSchema } from '@sinclair/typebox'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { PayloadErrorCodes, WebhookConfigError, WebhookHandlerError, WebhookPayloadError } from './errors.js'
+import type { WebhookEnvelope } from './envelope.js'
+
+/** Event type name → TypeBox schema of that event's `data`. */
+export type EventSchemaMap<S> = { [K in keyof S]: TSchema }
+
+/** The event a handler of `T` receives; a union of names gives a union that narrows on `type`. */
+export type WebhookEvent<S extends EventSchemaMap<S>, T extends keyof S & string = keyof S & string> =
+  T extends unknown
+    ? { type: T, event_timestamp?: number, data: Static<S[T]> }
+    : never
+
+/** An event whose type this receiver has no schema for: only the envelope was checked. */
+export interface UnknownWebhookEvent {
+  type: string
+  event_timestamp?: number
+  data?: unknown
+}
+
+export type WebhookHandler<E, Ctx> = (event: E, context: Ctx) => void | Promise<void>
+
+export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
+  /** Runs `handler` for events of `type` (or of any of the types), with `data` validated. Returns a function that removes it. */
+  on<T extends keyof S & string>(type: T | readonly T[], handler: WebhookHandler<WebhookEvent<S, T>, Ctx>): () => void
+  /** Removes a handler added with `on` for these types. */
+  off<T extends keyof S & string>(type: T | readonly T[], handler: WebhookHandler<WebhookEvent<S, T>, Ctx>): void
+  /** Runs `handler` for every verified event, known types (validated) and unknown ones alike. */
+  onAny(handler: WebhookHandler<WebhookEvent<S> | UnknownWebhookEvent, Ctx>): () => void
+  offAny(handler: WebhookHandler<WebhookEvent<S> | UnknownWebhookEvent, Ctx>): void
+  /**
+   * Adds a custom event type with its own schema. Returns the same router, typed with the new
+   * event; keep using the returned value to get its types.
+   */
+  define<T extends string, D extends TSchema>(type: T extends keyof S ? never : T, schema: D): WebhookRouter<S & Record<T, D>, Ctx>
+  /** The event types this router validates. */
+  readonly eventTypes: readonly string[]
+}
+
+export interface DispatchResult {
+  /** Whether the type has a schema here (and `data` was validated against it). */
+  known: boolean
+  /** How many handlers ran. */
+  handled: number
+}
+
+type AnyHandler<Ctx> = (event: never, context: Ctx) => void | Promise<void>
+
+export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
+  router: WebhookRouter<S, Ctx>
+  /** Validates `data` for known types, then runs the handlers concurrently and waits for all. */
+  dispatch (envelope: WebhookEnvelope, context: Ctx): Promise<DispatchResult>
+}
+
+export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): RouterInternals<S, Ctx> {
+  const validators = new Map<string, TypeCheck<TSchema>>()
+  const handlers = new Map<string, Set<AnyHandler<Ctx>>>()
+  const anyHandlers = new Set<AnyHandler<Ctx>>()
+
+  function addSchema (type: string, schema: TSchema): void {
+    if (typeof type !== 'string' || type.length === 0) {
+      throw new WebhookConfigError(`An event type must be a non-empty string, got ${JSON.stringify(type)}`)
+    }
+    if (validators.has(type)) {
+      throw new WebhookConfigError(`The event type "${type}" is already defined; each type has one schema`)
+    }
+    validators.set(type, TypeCompiler.Compile(schema))
+  }
+  for (const [type, schema] of Object.entries<TSchema>(schemas)) addSchema(type, schema)
+
+  function typesOf (type: string | readonly string[]): readonly string[] {
+    const types = typeof type === 'string' ? [type] : type
+    for (const t of types) {
+      if (!validators.has(t)) {
+        throw new WebhookConfigError(`Unknown ElevenLabs webhook event type "${t}". Known types: ${[...validators.keys()].join(', ')}. Add your own with define(type, schema).`)
+      }
+    }
+    return types
+  }
+
+  function off (type: string | readonly string[], handler: AnyHandler<Ctx>): void {
+    for (const t of typesOf(type)) handlers.get(t)?.delete(handler)
+  }
+
+  // Typed loosely inside; the WebhookRouter<S, Ctx> interface is what users see.
+  const router = {
+    on (type: string | readonly string[], handler: AnyHandler<Ctx>) {
+      assertFunction(handler)
+      for (const t of typesOf(type)) {
+        let set = handlers.get(t)
+        if (set === undefined) handlers.set(t, set = new Set())
+        set.add(handler)
+      }
+      return () => off(type, handler)
+    },
+    off,
+    onAny (handler: AnyHandler<Ctx>) {
+      assertFunction(handler)
+      anyHandlers.add(handler)
+      return () => { anyHandlers.delete(handler) }
+    },
+    offAny (handler: AnyHandler<Ctx>) {
+      anyHandlers.delete(handler)
+    },
+    define (type: string, schema: TSchema): unknown {
+      addSchema(type, schema)
+      return router
+    },
+    get eventTypes () {
+      return [...validators.keys()]
+    }
+  }
+
+  async function dispatch (envelope: WebhookEnvelope, context: Ctx): Promise<DispatchResult> {
+    const validator = validators.get(envelope.type)
+    if (validator !== undefined && !validator.Check(envelope.data)) {
+      // Check() failed, so Errors() yields at least one entry.
+      const first = validator.Errors(envelope.data).First()!
+      const path = `/data${first.path}`
+      throw new WebhookPayloadError(PayloadErrorCodes.INVALID_DATA,
+        `The "${envelope.type}" event is invalid: ${path} ${first.message}`, path)
+    }
+
+    const selected = [...(handlers.get(envelope.type) ?? []), ...anyHandlers]
+    const failures: unknown[] = []
+    await Promise.all(selected.map(async (handler) => {
+      try {
+        await handler(envelope as never, context)
+      } catch (err) {
+        failures.push(err)
+      }
+    }))
+    if (failures.length === 1) throw new WebhookHandlerError(envelope.type, failures[0])
+    if (failures.length > 1) {
+      throw new WebhookHandlerError(envelope.type,
+        new AggregateError(failures, `${failures.length} handlers for "${envelope.type}" failed`))
+    }
+    return { known: validator !== undefined, handled: selected.length }
+  }
+
+  return { router: router as unknown as WebhookRouter<S, Ctx>, dispatch }
+}
+
+function assertFunction (handler: unknown): void {
+  if (typeof handler !== 'function') {
+    throw new WebhookConfigError(`A webhook handler must be a function, got ${typeof handler}`)
+  }
+}

@@ -1,0 +1,54 @@
+import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify'
+import { Writable } from 'node:stream'
+import elevenlabsWebhooks, { generateSignatureHeader, type ElevenLabsWebhooksOptions } from '../src/index.js'
+
+export const secret = 'whsec_plugin_test_secret'
+
+export interface LogLine {
+  level: number
+  msg: string
+  [key: string]: unknown
+}
+
+/** A Fastify app whose log lines are kept in `logs`, for asserting what was logged. */
+export function appWithLogs (): { app: FastifyInstance, logs: LogLine[] } {
+  const logs: LogLine[] = []
+  const stream = new Writable({
+    write (chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line !== '') logs.push(JSON.parse(line) as LogLine)
+      }
+      callback()
+    }
+  })
+  return { app: Fastify({ logger: { level: 'info', stream } }), logs }
+}
+
+/** An app with the plugin registered at the root. */
+export async function build (options: ElevenLabsWebhooksOptions = {}): Promise<{ app: FastifyInstance, logs: LogLine[] }> {
+  const built = appWithLogs()
+  await built.app.register(elevenlabsWebhooks, { secret, ...options })
+  return built
+}
+
+export interface SignedOptions {
+  url?: string
+  secret?: string
+  timestamp?: number
+  headers?: Record<string, string>
+}
+
+/** An inject request carrying `body` (an object is serialized once) and a valid signature over its exact bytes. */
+export function signed (body: unknown, options: SignedOptions = {}): InjectOptions {
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)
+  return {
+    method: 'POST',
+    url: options.url ?? '/webhook',
+    headers: {
+      'content-type': 'application/json',
+      'elevenlabs-signature': generateSignatureHeader({ payload, secret: options.secret ?? secret, timestamp: options.timestamp }),
+      ...options.headers
+    },
+    payload
+  }
+}
