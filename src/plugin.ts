@@ -90,9 +90,9 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     throw new WebhookConfigError('fastify.elevenlabs already exists here. To receive a second ElevenLabs webhook, register the plugin again inside its own encapsulated context: app.register(async (scope) => { await scope.register(elevenlabsWebhooks, { path, secret }) })')
   }
 
-  const { router, dispatch } = createRouter<Record<string, TSchema>, FastifyRequest>(eventSchemas)
+  const { router, addSchema, dispatch } = createRouter<Record<string, TSchema>, FastifyRequest>(eventSchemas)
   // One by one, so that redefining a built-in type is refused rather than silently overriding it.
-  for (const [type, schema] of Object.entries(options.events)) router.define(type, schema)
+  for (const [type, schema] of Object.entries(options.events)) addSchema(type, schema)
   fastify.decorate('elevenlabs', router as unknown as ElevenLabsWebhooks)
 
   // The route lives in a child context so that its body parser and raw-body hook touch no other route.

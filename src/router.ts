@@ -54,6 +54,8 @@ type AnyHandler<Ctx> = (event: never, context: Ctx) => void | Promise<void>
 
 export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
   router: WebhookRouter<S, Ctx>
+  /** `router.define` without the static checks, for schemas known only at run time. */
+  addSchema (type: string, schema: TSchema): void
   /** Validates `data` for known types, then runs the handlers concurrently and waits for all. */
   dispatch (envelope: WebhookEnvelope, context: Ctx): Promise<DispatchResult>
 }
@@ -144,7 +146,7 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     return { known: validator !== undefined, handled: selected.length }
   }
 
-  return { router: router as unknown as WebhookRouter<S, Ctx>, dispatch }
+  return { router: router as unknown as WebhookRouter<S, Ctx>, addSchema, dispatch }
 }
 
 function assertFunction (handler: unknown): void {

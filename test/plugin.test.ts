@@ -1,5 +1,5 @@
 import t from 'tap'
-import Fastify from 'fastify'
+import Fastify, { type InjectOptions } from 'fastify'
 import fastifyRawBody from 'fastify-raw-body'
 import { Type } from '@sinclair/typebox'
 import elevenlabsWebhooks, { generateSignatureHeader, WebhookConfigError } from '../src/index.js'
@@ -291,8 +291,8 @@ t.test('transport errors: content type, size, method', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/webhook' })).statusCode, 404)
   // The header sent twice: one valid signature must not smuggle in a second timestamp.
   const valid = signed(voiceCloned)
-  const header = (valid.headers as Record<string, string>)['elevenlabs-signature']
-  const twice = await app.inject({ ...valid, headers: { ...valid.headers, 'elevenlabs-signature': [header, header] } })
+  const header = (valid.headers as Record<string, string>)['elevenlabs-signature'] as string
+  const twice = await app.inject({ ...valid, headers: { ...valid.headers as Record<string, string>, 'elevenlabs-signature': [header, header] } } as InjectOptions)
   t.equal(twice.statusCode, 400)
   t.equal(twice.json().code, 'ELEVENLABS_SIGNATURE_MALFORMED')
   const charset = signed(voiceCloned, { headers: { 'content-type': 'application/json; charset=utf-8' } })

@@ -1,0 +1,368 @@
+import t from 'tap'
+import { readdirSync, readFileSync } from 'node:fs'
+import { KindGuard, Type, type TObject, type TSchema } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { Value } from '@sinclair/typebox/value'
+import {
+  eventSchemas,
+  type CallInitiationFailureData,
+  type EventType,
+  type PostCallAudioData,
+  type PostCallTranscriptionData,
+  type SpeechToTextTranscriptionData,
+  type UsageThresholdData,
+  type VoiceRemovedData
+} from '../src/events/index.js'
+import { LooseObject, Nullable } from '../src/events/common.js'
+
+type Path = Array<string | number>
+type Json = Record<string, unknown>
+
+interface Spec {
+  /** Exactly the fields the schema requires. */
+  required: string[]
+  /** Required string identifiers (must refuse a number). */
+  ids: string[]
+  /** Fields ElevenLabs documents (example payloads, SDK `| null`) as possibly null: must accept null. */
+  documentedNulls: Path[]
+  /** Declared fields deliberately left untyped (any JSON value); every other field must refuse some value. */
+  untyped?: string[]
+}
+
+const specs: Record<EventType, Spec> = {
+  'audio.generated': { required: ['audio_id'], ids: ['audio_id'], documentedNulls: [] },
+  'voice.cloned': { required: ['voice_id'], ids: ['voice_id'], documentedNulls: [] },
+  'usage.threshold': { required: ['threshold'], ids: [], documentedNulls: [] },
+  post_call_transcription: {
+    required: ['agent_id', 'conversation_id'],
+    ids: ['agent_id', 'conversation_id'],
+    documentedNulls: [
+      ['user_id'],
+      ['analysis'],
+      ['conversation_initiation_client_data'],
+      ['transcript', 0, 'tool_calls'],
+      ['transcript', 0, 'tool_results'],
+      ['transcript', 0, 'feedback'],
+      ['transcript', 0, 'conversation_turn_metrics'],
+      ['transcript', 0, 'message'],
+      ['metadata', 'cost'],
+      ['metadata', 'termination_reason'],
+      ['metadata', 'phone_call'],
+      ['metadata', 'feedback', 'overall_score'],
+      ['metadata', 'deletion_settings', 'deleted_logs_at_time_unix_secs'],
+      ['metadata', 'deletion_settings', 'deleted_audio_at_time_unix_secs'],
+      ['metadata', 'deletion_settings', 'deleted_transcript_at_time_unix_secs'],
+      ['analysis', 'call_summary_title'],
+      ['conversation_initiation_client_data', 'conversation_config_override', 'agent', 'prompt'],
+      ['conversation_initiation_client_data', 'conversation_config_override', 'agent', 'first_message'],
+      ['conversation_initiation_client_data', 'conversation_config_override', 'tts', 'voice_id'],
+      ['conversation_initiation_client_data', 'dynamic_variables']
+    ],
+    untyped: ['analysis/data_collection_results/order_id/value']
+  },
+  post_call_audio: {
+    required: ['agent_id', 'conversation_id', 'full_audio'],
+    ids: ['agent_id', 'conversation_id'],
+    documentedNulls: []
+  },
+  call_initiation_failure: { required: ['agent_id', 'conversation_id'], ids: ['agent_id', 'conversation_id'], documentedNulls: [] },
+  speech_to_text_transcription: {
+    required: ['request_id'],
+    ids: ['request_id'],
+    documentedNulls: [
+      ['transcription', 'words', 0, 'start'],
+      ['transcription', 'words', 0, 'end'],
+      ['transcription', 'words', 0, 'speaker_id'],
+      ['transcription', 'words', 0, 'characters'],
+      ['transcription', 'transcription_id']
+    ]
+  },
+  // Payload undocumented: nothing required (see src/events/voices.ts).
+  voice_removal_notice: { required: [], ids: [], documentedNulls: [] },
+  voice_removal_notice_withdrawn: { required: [], ids: [], documentedNulls: [] },
+  voice_removed: { required: [], ids: [], documentedNulls: [] }
+}
+
+const types = Object.keys(eventSchemas) as EventType[]
+
+interface Fixture { type: unknown, event_timestamp: unknown, data: Json }
+
+function loadFixture (type: string): Fixture {
+  return JSON.parse(readFileSync(new URL(`./fixtures/events/${type}.json`, import.meta.url), 'utf8')) as Fixture
+}
+
+function isPlainObject (value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function clone (value: Json): Json {
+  return structuredClone(value)
+}
+
+/** Sets (or, with `remove`, deletes) the value at `path` in a copy of `data`. */
+function withValue (data: Json, path: Path, value: unknown, remove = false): Json {
+  const copy = clone(data)
+  let node: Record<string | number, unknown> = copy
+  for (const key of path.slice(0, -1)) {
+    const next = node[key]
+    if (typeof next !== 'object' || next === null) throw new Error(`no container at ${path.join('/')}`)
+    node = next as Record<string | number, unknown>
+  }
+  const last = path[path.length - 1]!
+  if (remove) delete node[last]
+  else node[last] = value
+  return copy
+}
+
+function isNullable (schema: TSchema): boolean {
+  return KindGuard.IsUnion(schema) && schema.anyOf.some(member => KindGuard.IsNull(member))
+}
+
+/**
+ * Calls `onObject` for every object of `value` that an Object schema describes (with its path),
+ * following the schema through unions (nullable fields), arrays and records.
+ */
+function walk (schema: TSchema, value: unknown, path: Path, onObject: (path: Path, schema: TObject) => void): void {
+  if (KindGuard.IsUnion(schema)) {
+    for (const member of schema.anyOf) walk(member, value, path, onObject)
+  } else if (KindGuard.IsObject(schema) && isPlainObject(value)) {
+    onObject(path, schema)
+    for (const [key, property] of Object.entries(schema.properties)) {
+      if (key in value) walk(property, value[key], [...path, key], onObject)
+    }
+  } else if (KindGuard.IsArray(schema) && Array.isArray(value)) {
+    value.forEach((item, index) => walk(schema.items, item, [...path, index], onObject))
+  } else if (KindGuard.IsRecord(schema) && isPlainObject(value)) {
+    const [valueSchema] = Object.values(schema.patternProperties)
+    for (const [key, item] of Object.entries(value)) walk(valueSchema!, item, [...path, key], onObject)
+  }
+}
+
+/** Values a field's own schema refuses (null first when refused), at most two. */
+function wrongValues (schema: TSchema): unknown[] {
+  const candidates: unknown[] = [null, 12345, 'a string', true, ['an', 'array'], { an: 'object' }]
+  return candidates.filter(candidate => !Value.Check(schema, candidate)).slice(0, 2)
+}
+
+const pathName = (path: Path): string => path.length === 0 ? '(data)' : path.join('/')
+
+t.test('every event type has a fixture and every fixture an event type', async t => {
+  const files = readdirSync(new URL('./fixtures/events/', import.meta.url))
+    .filter(file => file.endsWith('.json'))
+    .map(file => file.slice(0, -'.json'.length))
+  t.same([...files].sort(), [...types].sort())
+  t.equal(types.length, 10)
+})
+
+t.test('every schema documents itself', async t => {
+  for (const type of types) {
+    const schema = eventSchemas[type]
+    t.type(schema.title, 'string', `${type} has a title`)
+    t.type(schema.description, 'string', `${type} has a description`)
+    t.not(schema.additionalProperties, false, `${type} allows additional properties`)
+  }
+})
+
+for (const type of types) {
+  t.test(type, async t => {
+    const schema = eventSchemas[type]
+    const check = TypeCompiler.Compile(schema)
+    const spec = specs[type]
+    const fixture = loadFixture(type)
+    const data = fixture.data
+    const passes = (value: unknown): boolean => check.Check(value)
+
+    t.test('the fixture is a full webhook body', async t => {
+      t.equal(fixture.type, type)
+      t.type(fixture.event_timestamp, 'number')
+      t.ok(Number.isInteger(fixture.event_timestamp), 'event_timestamp is whole unix seconds')
+      t.ok(isPlainObject(data), 'data is an object')
+      t.ok(Buffer.byteLength(JSON.stringify(fixture)) < 6 * 1024, 'fixture stays small')
+    })
+
+    t.test('the fixture data passes', async t => {
+      t.same([...check.Errors(data)].map(e => `${e.path} ${e.message}`), [])
+      t.ok(passes(data))
+    })
+
+    t.test('requires exactly the identifying fields', async t => {
+      t.same([...(schema.required ?? [])].sort(), [...spec.required].sort())
+    })
+
+    t.test('a data object with only the required fields passes', async t => {
+      const minimal = Object.fromEntries(spec.required.map(key => [key, data[key]]))
+      t.equal(Object.keys(minimal).length, spec.required.length)
+      t.ok(passes(minimal), JSON.stringify(minimal))
+      t.equal(passes({}), spec.required.length === 0, 'an empty data object passes only when nothing is required')
+    })
+
+    t.test('removing a required field fails', async t => {
+      for (const key of spec.required) {
+        t.ok(key in data, `the fixture has ${key}`)
+        t.notOk(passes(withValue(data, [key], undefined, true)), `without ${key}`)
+        t.notOk(passes(withValue(data, [key], null)), `${key}: null`)
+      }
+    })
+
+    t.test('a number in place of a required id fails', async t => {
+      for (const key of spec.ids) {
+        t.type(data[key], 'string', `${key} is a string in the fixture`)
+        t.notOk(passes(withValue(data, [key], 12345)), `${key}: 12345`)
+      }
+    })
+
+    t.test('unknown extra fields pass, at the top and in every nested object', async t => {
+      const objects: Path[] = []
+      walk(schema, data, [], path => { objects.push(path) })
+      t.ok(objects.length > 0)
+      const extra = { added: 'later', by: ['ElevenLabs'], n: 1 }
+      const refused = objects.filter(path => !passes(withValue(data, [...path, 'unknown_future_field'], extra)))
+      t.same(refused.map(pathName), [], `${objects.length} objects checked`)
+    })
+
+    t.test('every nullable field accepts null', async t => {
+      const nullable: Path[] = []
+      walk(schema, data, [], (path, objectSchema) => {
+        for (const [key, property] of Object.entries(objectSchema.properties)) {
+          if (isNullable(property)) nullable.push([...path, key])
+        }
+      })
+      const refused = nullable.filter(path => !passes(withValue(data, path, null)))
+      t.same(refused.map(pathName), [], `${nullable.length} nullable fields checked`)
+
+      for (const path of spec.documentedNulls) {
+        t.ok(passes(withValue(data, path, null)), `${pathName(path)}: null passes`)
+      }
+    })
+
+    t.test('a value of the wrong type fails, at every declared field', async t => {
+      const checked: string[] = []
+      const accepted: string[] = []
+      const untyped: string[] = []
+      walk(schema, data, [], (path, objectSchema) => {
+        for (const [key, property] of Object.entries(objectSchema.properties)) {
+          const wrongs = wrongValues(property)
+          if (wrongs.length === 0) untyped.push(pathName([...path, key]))
+          for (const wrong of wrongs) {
+            const where = `${pathName([...path, key])} = ${JSON.stringify(wrong)}`
+            checked.push(where)
+            if (passes(withValue(data, [...path, key], wrong))) accepted.push(where)
+          }
+        }
+      })
+      t.ok(checked.length > 0, `${checked.length} wrong values checked`)
+      t.same(accepted, [])
+      t.same(untyped, spec.untyped ?? [], 'no field is accidentally left untyped')
+    })
+  })
+}
+
+t.test('documented variants beyond the fixtures', async t => {
+  const failure = TypeCompiler.Compile(eventSchemas.call_initiation_failure)
+  t.ok(failure.Check({
+    agent_id: 'xyz',
+    conversation_id: 'abc',
+    failure_reason: 'busy',
+    metadata: {
+      type: 'twilio',
+      body: {
+        Called: '+441111111111',
+        Direction: 'outbound-api',
+        SipResponseCode: '487',
+        CallSid: 'CA8367245817625617832576245724',
+        CallStatus: 'busy',
+        Duration: '0',
+        From: '+11111111111'
+      }
+    }
+  }), 'Twilio failure metadata (docs example)')
+  t.ok(failure.Check({ agent_id: 'xyz', conversation_id: 'abc', failure_reason: 'no-answer', metadata: { type: 'sip', body: { from_number: 441111111111, to_number: 11111111111 } } }),
+    'SIP numbers typed as numbers, as the docs table says')
+  t.ok(failure.Check({ agent_id: 'xyz', conversation_id: 'abc', failure_reason: 'a reason added next year' }), 'open-ended failure_reason')
+
+  const transcription = TypeCompiler.Compile(eventSchemas.post_call_transcription)
+  t.ok(transcription.Check({
+    agent_id: 'xyz',
+    conversation_id: 'abc',
+    status: 'done',
+    transcript: [{
+      role: 'agent',
+      message: 'I do not have access to fun facts about Eleven Labs.',
+      tool_calls: null,
+      tool_results: null,
+      feedback: null,
+      time_in_call_secs: 9,
+      conversation_turn_metrics: {
+        convai_llm_service_ttfb: { elapsed_time: 0.3704247010173276 },
+        convai_llm_service_ttf_sentence: { elapsed_time: 0.5551181449554861 }
+      }
+    }],
+    metadata: { start_time_unix_secs: 1739537297, call_duration_secs: 22, cost: 296, charging: { dev_discount: true }, termination_reason: '' },
+    analysis: { evaluation_criteria_results: {}, data_collection_results: {}, call_successful: 'success', transcript_summary: '…' }
+  }), 'turn metrics at the top level, as in the docs example')
+  t.ok(transcription.Check({ agent_id: 'xyz', conversation_id: 'abc', status: 'archived', transcript: [{ role: 'supervisor' }] }),
+    'open-ended status and role')
+  t.notOk(transcription.Check({ agent_id: 'xyz', conversation_id: 'abc', transcript: {} }), 'transcript must be an array')
+  t.notOk(transcription.Check({ agent_id: 'xyz', conversation_id: 'abc', analysis: { evaluation_criteria_results: { c: 'success' } } }),
+    'an evaluation criteria result is an object')
+
+  const stt = TypeCompiler.Compile(eventSchemas.speech_to_text_transcription)
+  t.ok(stt.Check({ request_id: 'r', webhook_metadata: '{"job":"1"}' }), 'webhook_metadata echoed as a JSON string')
+  t.ok(stt.Check({
+    request_id: 'r',
+    transcription: { transcripts: [{ channel_index: 0, text: 'hi', words: [] }, { channel_index: 1, text: 'yo', words: [] }] }
+  }), 'multichannel transcription')
+  t.notOk(stt.Check({ request_id: 'r', webhook_metadata: ['not', 'an', 'object'] }), 'webhook_metadata is an object or a string')
+
+  const usage = TypeCompiler.Compile(eventSchemas['usage.threshold'])
+  t.ok(usage.Check({ threshold: 95.5 }), 'fractional percentage')
+  t.notOk(usage.Check({ threshold: '80' }), 'threshold is a number, not a string')
+
+  const removed = TypeCompiler.Compile(eventSchemas.voice_removed)
+  t.ok(removed.Check({ voice_id: 'v', anything: { else: true } }))
+  t.notOk(removed.Check({ voice_id: 42 }), 'voice_id, when present, is a string')
+  t.notOk(removed.Check('voice'), 'data is an object')
+})
+
+t.test('helpers', async t => {
+  const nullableString = TypeCompiler.Compile(Nullable(Type.String(), { description: 'd' }))
+  t.ok(nullableString.Check('x'))
+  t.ok(nullableString.Check(null))
+  t.notOk(nullableString.Check(1))
+  t.notOk(nullableString.Check(undefined))
+  t.equal(Nullable(Type.String(), { description: 'd' }).description, 'd')
+
+  const loose = TypeCompiler.Compile(LooseObject({ description: 'anything' }))
+  t.ok(loose.Check({}))
+  t.ok(loose.Check({ a: 1, b: { c: [null] } }))
+  t.notOk(loose.Check([1, 2]), 'an array is not an object')
+  t.notOk(loose.Check(null))
+  t.notOk(loose.Check('x'))
+})
+
+t.test('static types follow the schemas', async t => {
+  const minimal: PostCallTranscriptionData = { agent_id: 'a', conversation_id: 'c' }
+  const audio: PostCallAudioData = { agent_id: 'a', conversation_id: 'c', full_audio: 'SUQz' }
+  const failure: CallInitiationFailureData = { agent_id: 'a', conversation_id: 'c', metadata: null }
+  const stt: SpeechToTextTranscriptionData = { request_id: 'r', transcription: { words: [{ text: 'hi', speaker_id: null }] } }
+  const usage: UsageThresholdData = { threshold: 80 }
+  const removed: VoiceRemovedData = {}
+  // @ts-expect-error full_audio is required
+  const noAudio: PostCallAudioData = { agent_id: 'a', conversation_id: 'c' }
+  // @ts-expect-error user_id is a string or null, not a number
+  const badUser: PostCallTranscriptionData = { agent_id: 'a', conversation_id: 'c', user_id: 1 }
+
+  const values: Array<[EventType, unknown, boolean]> = [
+    ['post_call_transcription', minimal, true],
+    ['post_call_audio', audio, true],
+    ['call_initiation_failure', failure, true],
+    ['speech_to_text_transcription', stt, true],
+    ['usage.threshold', usage, true],
+    ['voice_removed', removed, true],
+    ['post_call_audio', noAudio, false],
+    ['post_call_transcription', badUser, false]
+  ]
+  for (const [type, value, valid] of values) {
+    t.equal(Value.Check(eventSchemas[type], value), valid, `${type}: ${JSON.stringify(value)}`)
+  }
+})

@@ -1,0 +1,92 @@
+/**
+ * For type checking only: run by `npm run test:types` (tstyche), never executed. It proves that
+ * handlers get `data` typed from the TypeBox schemas and that misuse fails to compile.
+ */
+import Fastify, { type FastifyRequest } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { expect, test } from 'tstyche'
+import elevenlabsWebhooks, {
+  constructEvent,
+  type PostCallAudioData,
+  type UnknownWebhookEvent,
+  type VoiceClonedData,
+  type WebhookEnvelope,
+  type WebhookEvent,
+  type AllEventSchemas
+} from '../../src/index.js'
+
+const app = Fastify()
+await app.register(elevenlabsWebhooks, { secret: 'whsec_x' })
+
+test('a handler gets the event typed from its schema, and the request', () => {
+  app.elevenlabs.on('voice.cloned', (event, request) => {
+    expect(event.type).type.toBe<'voice.cloned'>()
+    expect(event.data).type.toBe<VoiceClonedData>()
+    expect(event.data.voice_id).type.toBe<string>()
+    expect(event.event_timestamp).type.toBe<number | undefined>()
+    expect(request).type.toBe<FastifyRequest>()
+  })
+  app.elevenlabs.on('usage.threshold', async (event) => {
+    expect(event.data.threshold).type.toBe<number>()
+  })
+})
+
+test('a union of types narrows on event.type', () => {
+  app.elevenlabs.on(['voice.cloned', 'post_call_audio'], (event) => {
+    if (event.type === 'post_call_audio') {
+      expect(event.data).type.toBe<PostCallAudioData>()
+      expect(event.data.full_audio).type.toBe<string>()
+    } else {
+      expect(event.data).type.toBe<VoiceClonedData>()
+    }
+  })
+})
+
+test('onAny gets known events or an unknown one', () => {
+  app.elevenlabs.onAny((event) => {
+    expect(event).type.toBe<WebhookEvent<AllEventSchemas> | UnknownWebhookEvent>()
+  })
+})
+
+test('unknown event names do not compile', () => {
+  expect(app.elevenlabs.on).type.not.toBeCallableWith('voice.clone', () => {})
+  expect(app.elevenlabs.on).type.not.toBeCallableWith(['voice.cloned', 'nope'], () => {})
+  expect(app.elevenlabs.off).type.not.toBeCallableWith('nope', () => {})
+})
+
+test('a wrong data field does not compile', () => {
+  app.elevenlabs.on('voice.cloned', (event) => {
+    expect(event.data).type.not.toHaveProperty('audio_id')
+    expect(event.data.voice_id).type.not.toBe<number>()
+  })
+  expect(app.elevenlabs.on).type.not.toBeCallableWith('voice.cloned', (event: { data: { voice_id: number } }) => event.data.voice_id.toFixed())
+})
+
+test('handlers return void or a promise of void', () => {
+  expect(app.elevenlabs.on).type.toBeCallableWith('voice.cloned', async () => {})
+  expect(app.elevenlabs.on).type.not.toBeCallableWith('voice.cloned', 'not a function')
+})
+
+test('define() returns a router typed with the custom event', () => {
+  const Lead = Type.Object({ lead_id: Type.String(), score: Type.Optional(Type.Number()) })
+  const hooks = app.elevenlabs.define('crm.lead', Lead)
+  hooks.on('crm.lead', (event) => {
+    expect(event.data).type.toBe<Static<typeof Lead>>()
+  })
+  hooks.on('voice.cloned', (event) => {
+    expect(event.data.voice_id).type.toBe<string>()
+  })
+  expect(app.elevenlabs.on).type.not.toBeCallableWith('crm.lead', () => {})
+  expect(app.elevenlabs.define).type.not.toBeCallableWith('voice.cloned', Lead)
+})
+
+test('options are typed', () => {
+  expect(elevenlabsWebhooks).type.not.toBeCallableWith(app, { secret: 42 }, () => {})
+  expect(app.register).type.toBeCallableWith(elevenlabsWebhooks, { secret: ['a', 'b'], path: '/hooks', tolerance: 60, bodyLimit: 1024, acknowledgeHandlerErrors: true })
+  expect(app.register).type.not.toBeCallableWith(elevenlabsWebhooks, { secret: 'x', tolerence: 60 })
+})
+
+test('constructEvent returns the envelope', () => {
+  expect(constructEvent('{}', 't=1,v0=x', 'whsec')).type.toBe<WebhookEnvelope>()
+  expect(constructEvent).type.not.toBeCallableWith('{}', 't=1,v0=x', 42)
+})
