@@ -26,7 +26,7 @@ const verificationMessages: Record<VerificationErrorCode, string> = {
   ELEVENLABS_SIGNATURE_MISMATCH: 'Signature hash does not match the expected signature hash for payload'
 }
 
-/** Base class: `instanceof ElevenLabsWebhookError` catches everything this package throws. */
+/** Base class of this package's errors (WebhookHandlerError excepted: it is an AggregateError). */
 export class ElevenLabsWebhookError extends Error {
   readonly code: string
   readonly statusCode: number
@@ -82,15 +82,33 @@ export class WebhookPayloadError extends ElevenLabsWebhookError {
 }
 
 /**
- * A handler threw or rejected. The response says only that (status 500, so ElevenLabs retries);
- * the handlers' own errors are in `cause` (an AggregateError when several failed) and in the log.
+ * One or more handlers threw or rejected. An `AggregateError`: `errors` holds each handler's own
+ * error and `event` the event they were handling. The response says only that a handler failed
+ * (status 500, so ElevenLabs retries); the errors themselves go to the log and to `onError`.
  */
-export class WebhookHandlerError extends ElevenLabsWebhookError {
-  readonly eventType: string
+export class WebhookHandlerError extends AggregateError {
+  readonly code = 'ELEVENLABS_HANDLER_FAILED'
+  readonly statusCode = 500
+  readonly event: { type: string, event_timestamp?: number, data?: unknown }
 
-  constructor (eventType: string, cause: unknown) {
-    super('ELEVENLABS_HANDLER_FAILED', 500, `A handler for the "${eventType}" webhook event failed; the error is in the server log`, { cause })
-    this.eventType = eventType
+  constructor (event: { type: string, event_timestamp?: number, data?: unknown }, errors: unknown[]) {
+    super(errors, `${errors.length === 1 ? 'A handler' : `${errors.length} handlers`} for the "${event.type}" webhook event failed; the error is in the server log`)
+    this.name = 'WebhookHandlerError'
+    this.event = event
+  }
+}
+
+/**
+ * The delivery cannot be processed now but a retry can: the answer is 429 or 503 with a
+ * `Retry-After` header (ElevenLabs retries both). `retryAfter` is in seconds.
+ */
+export class WebhookRetryableError extends ElevenLabsWebhookError {
+  readonly retryAfter: number
+
+  constructor (code: 'ELEVENLABS_DELIVERY_IN_PROGRESS' | 'ELEVENLABS_STORE_UNAVAILABLE', statusCode: 429 | 503,
+    message: string, retryAfter: number, options?: { cause?: unknown }) {
+    super(code, statusCode, message, options)
+    this.retryAfter = retryAfter
   }
 }
 

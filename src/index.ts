@@ -3,7 +3,9 @@ import elevenlabsWebhooks from './plugin.js'
 export default elevenlabsWebhooks
 export { elevenlabsWebhooks }
 export {
+  DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_BODY_LIMIT,
+  DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_PATH,
   type AllEventSchemas,
   type CustomEventSchemas,
@@ -29,6 +31,7 @@ export {
   WebhookConfigError,
   WebhookHandlerError,
   WebhookPayloadError,
+  WebhookRetryableError,
   WebhookVerificationError,
   PayloadErrorCodes,
   VerificationErrorCodes,
@@ -36,11 +39,22 @@ export {
   type VerificationErrorCode
 } from './errors.js'
 export type {
-  DispatchResult,
+  ErrorHandler,
   EventSchemaMap,
   UnknownWebhookEvent,
   WebhookEvent,
   WebhookHandler,
   WebhookRouter
 } from './router.js'
+export {
+  defaultIdempotencyKey,
+  DEFAULT_IDEMPOTENCY_LEASE_MS,
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  DEFAULT_STORE_TIMEOUT_MS,
+  type IdempotencyKeyFn,
+  type IdempotencyOptions
+} from './idempotency.js'
+export type { ClaimState, IdempotencyStore } from './stores/store.js'
+export { MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
+export { RedisStore, type RedisEvalClient, type RedisStoreOptions } from './stores/redis.js'
 export * from './events/index.js'

@@ -6,11 +6,14 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from 'fastify-plugin'
 import fastifyRawBody from 'fastify-raw-body'
 import type { TSchema } from '@sinclair/typebox'
-import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, WebhookVerificationError } from './errors.js'
+import { ElevenLabsWebhookError, WebhookConfigError, WebhookRetryableError, WebhookVerificationError } from './errors.js'
 import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
 import { createRouter, type EventSchemaMap, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
 import type { WebhookEnvelope } from './envelope.js'
+import { resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
+import { createDeliveryProcessor } from './delivery.js'
+import { createSourceFilter } from './sources.js'
 
 /**
  * Add your own event types here by module augmentation to type `fastify.elevenlabs` with them
@@ -33,6 +36,10 @@ declare module 'fastify' {
 /** 64 MiB: a `post_call_audio` body is the call's MP3 in base64, about 50 minutes at 128 kbit/s. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
 export const DEFAULT_PATH = '/webhook'
+/** ElevenLabs wants an answer within 30 s; 25 s leaves room for the network. */
+export const DEFAULT_ACK_TIMEOUT_MS = 25_000
+/** How long `app.close()` waits for handlers still running. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 30_000
 
 export interface ElevenLabsWebhooksOptions {
   /** The webhook's secret (a list while rotating). Default: `process.env.ELEVENLABS_WEBHOOK_SECRET`. */
@@ -50,12 +57,35 @@ export interface ElevenLabsWebhooksOptions {
    * not retry: use it only when a retry could not help. Default false.
    */
   acknowledgeHandlerErrors?: boolean
+  /**
+   * Duplicate detection: `false` to turn it off, or options (store, ttl, lease, key). Default: on,
+   * with an in-memory store.
+   */
+  idempotency?: false | IdempotencyOptions
+  /**
+   * Milliseconds to wait for handlers before answering 202 and letting them finish in the
+   * background (a failure after that cannot make ElevenLabs retry). `false` always waits. Default 25 000.
+   */
+  ackTimeout?: number | false
+  /** Milliseconds `app.close()` waits for handlers still running. Default 30 000. */
+  closeTimeout?: number
+  /** Accept deliveries only from these IP addresses / CIDR ranges (403 otherwise). Off by default. */
+  allowedSources?: readonly string[]
+  /** Refuse deliveries that did not arrive over HTTPS (`request.protocol`; honours `trustProxy`) with 403. Default false. */
+  requireHttps?: boolean
 }
 
 const unsupportedMediaType = (): ElevenLabsWebhookError => new ElevenLabsWebhookError('ELEVENLABS_UNSUPPORTED_MEDIA_TYPE', 415,
   'ElevenLabs webhooks are JSON: the request must have Content-Type: application/json and a body')
 
-function readOptions (opts: ElevenLabsWebhooksOptions): Required<Omit<ElevenLabsWebhooksOptions, 'secret'>> & { secret: WebhookSecret } {
+function positiveMs (name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new WebhookConfigError(`The \`${name}\` option must be a positive number of milliseconds, got ${value}`)
+  }
+  return value
+}
+
+function readOptions (opts: ElevenLabsWebhooksOptions) {
   const secret = opts.secret ?? process.env.ELEVENLABS_WEBHOOK_SECRET
   if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
     throw new WebhookConfigError('No ElevenLabs webhook secret: pass the `secret` option or set ELEVENLABS_WEBHOOK_SECRET (the dashboard shows it when you create the webhook)')
@@ -68,15 +98,23 @@ function readOptions (opts: ElevenLabsWebhooksOptions): Required<Omit<ElevenLabs
   if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
     throw new WebhookConfigError(`The \`bodyLimit\` option must be a positive integer number of bytes, got ${bodyLimit}`)
   }
+  const ackTimeout = opts.ackTimeout ?? DEFAULT_ACK_TIMEOUT_MS
   return {
     secret,
     path,
     bodyLimit,
     tolerance: opts.tolerance ?? DEFAULT_TOLERANCE_SECONDS,
     events: opts.events ?? {},
-    acknowledgeHandlerErrors: opts.acknowledgeHandlerErrors ?? false
+    acknowledgeHandlerErrors: opts.acknowledgeHandlerErrors ?? false,
+    idempotency: resolveIdempotency(opts.idempotency),
+    ackTimeout: ackTimeout === false ? false as const : positiveMs('ackTimeout', ackTimeout),
+    closeTimeout: positiveMs('closeTimeout', opts.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS),
+    isAllowedSource: opts.allowedSources === undefined ? undefined : createSourceFilter(opts.allowedSources),
+    requireHttps: opts.requireHttps ?? false
   }
 }
+
+const forbidden = (code: string, message: string): ElevenLabsWebhookError => new ElevenLabsWebhookError(code, 403, message)
 
 const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async (fastify, opts) => {
   const options = readOptions(opts)
@@ -90,10 +128,22 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     throw new WebhookConfigError('fastify.elevenlabs already exists here. To receive a second ElevenLabs webhook, register the plugin again inside its own encapsulated context: app.register(async (scope) => { await scope.register(elevenlabsWebhooks, { path, secret }) })')
   }
 
-  const { router, addSchema, dispatch } = createRouter<Record<string, TSchema>, FastifyRequest>(eventSchemas)
+  const internals = createRouter<Record<string, TSchema>, FastifyRequest>(eventSchemas)
   // One by one, so that redefining a built-in type is refused rather than silently overriding it.
-  for (const [type, schema] of Object.entries(options.events)) addSchema(type, schema)
-  fastify.decorate('elevenlabs', router as unknown as ElevenLabsWebhooks)
+  for (const [type, schema] of Object.entries(options.events)) internals.addSchema(type, schema)
+  fastify.decorate('elevenlabs', internals.router as unknown as ElevenLabsWebhooks)
+
+  const processor = createDeliveryProcessor<FastifyRequest>({
+    router: internals,
+    idempotency: options.idempotency,
+    ackTimeout: options.ackTimeout
+  })
+  // A deploy must not lose what was acknowledged: close waits for running handlers, bounded.
+  fastify.addHook('onClose', async (instance) => {
+    if (!await processor.drain(options.closeTimeout)) {
+      instance.log.error({ running: processor.running }, `ElevenLabs webhook handlers still running after closeTimeout (${options.closeTimeout} ms); closing anyway`)
+    }
+  })
 
   // The route lives in a child context so that its body parser and raw-body hook touch no other route.
   await fastify.register(async function elevenlabsWebhookRoute (scope: FastifyInstance) {
@@ -112,6 +162,16 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
       url: options.path,
       bodyLimit: options.bodyLimit,
       config: { rawBody: true },
+      // Before the body is read: a refused source costs no buffering.
+      onRequest: function checkElevenLabsSource (request, _reply, done) {
+        if (options.requireHttps && request.protocol !== 'https') {
+          return done(forbidden('ELEVENLABS_HTTPS_REQUIRED', 'ElevenLabs webhooks are accepted over HTTPS only'))
+        }
+        if (options.isAllowedSource !== undefined && !options.isAllowedSource(request.ip)) {
+          return done(forbidden('ELEVENLABS_SOURCE_NOT_ALLOWED', 'This address may not deliver ElevenLabs webhooks here'))
+        }
+        done()
+      },
       preHandler: function verifyElevenLabsSignature (request, _reply, done) {
         // fastify-raw-body's Buffer; our own parser's Buffer when another fastify-raw-body set a string.
         const bytes = Buffer.isBuffer(request.rawBody) ? request.rawBody : request.body
@@ -124,22 +184,31 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         } catch (err) {
           return done(err as Error)
         }
+        request.rawBody = bytes
         done()
       },
       handler: async function handleElevenLabsEvent (request: FastifyRequest, reply: FastifyReply) {
         const event = request.body as WebhookEnvelope
+        let outcome
         try {
-          const { known } = await dispatch(event, request)
-          if (!known) request.log.warn({ eventType: event.type }, 'Received an ElevenLabs webhook event of a type with no schema; acknowledged')
+          outcome = await processor.deliver(event, request.rawBody as Buffer, request, request.log)
         } catch (err) {
-          if (!(err instanceof WebhookHandlerError)) throw err
-          // Each handler's own error, in full, goes to the log; the response carries none of it.
-          const causes = err.cause instanceof AggregateError ? err.cause.errors : [err.cause]
-          for (const cause of causes) request.log.error({ err: cause, eventType: event.type }, 'An ElevenLabs webhook handler failed')
-          if (!options.acknowledgeHandlerErrors) throw err
-          return reply.code(200).send({ success: false })
+          if (err instanceof WebhookRetryableError) reply.header('retry-after', String(err.retryAfter))
+          throw err
         }
-        return reply.code(200).send({ success: true })
+        switch (outcome.status) {
+          case 'handled':
+            if (!outcome.known) request.log.warn({ eventType: event.type }, 'Received an ElevenLabs webhook event of a type with no schema; acknowledged')
+            return reply.code(200).send({ success: true })
+          case 'duplicate':
+            return reply.code(200).send({ success: true, duplicate: true })
+          case 'accepted':
+            return reply.code(202).send({ success: true, pending: true })
+          case 'failed':
+            // The handlers' errors are logged and reported to onError already; the response carries none of them.
+            if (options.acknowledgeHandlerErrors) return reply.code(200).send({ success: false })
+            throw outcome.error
+        }
       }
     })
   })

@@ -26,6 +26,8 @@ export interface UnknownWebhookEvent {
 
 export type WebhookHandler<E, Ctx> = (event: E, context: Ctx) => void | Promise<void>
 
+export type ErrorHandler<Ctx> = (error: WebhookHandlerError, context: Ctx) => void | Promise<void>
+
 export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
   /** Runs `handler` for events of `type` (or of any of the types), with `data` validated. Returns a function that removes it. */
   on<T extends keyof S & string>(type: T | readonly T[], handler: WebhookHandler<WebhookEvent<S, T>, Ctx>): () => void
@@ -35,6 +37,12 @@ export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
   onAny(handler: WebhookHandler<WebhookEvent<S> | UnknownWebhookEvent, Ctx>): () => void
   offAny(handler: WebhookHandler<WebhookEvent<S> | UnknownWebhookEvent, Ctx>): void
   /**
+   * Runs `handler` when handlers of an event fail (also when they fail after the delivery was
+   * acknowledged, see `ackTimeout`). An error thrown here is logged and goes no further.
+   */
+  onError(handler: ErrorHandler<Ctx>): () => void
+  offError(handler: ErrorHandler<Ctx>): void
+  /**
    * Adds a custom event type with its own schema. Returns the same router, typed with the new
    * event; keep using the returned value to get its types.
    */
@@ -43,27 +51,28 @@ export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
   readonly eventTypes: readonly string[]
 }
 
-export interface DispatchResult {
-  /** Whether the type has a schema here (and `data` was validated against it). */
-  known: boolean
-  /** How many handlers ran. */
-  handled: number
-}
-
 type AnyHandler<Ctx> = (event: never, context: Ctx) => void | Promise<void>
 
 export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
   router: WebhookRouter<S, Ctx>
   /** `router.define` without the static checks, for schemas known only at run time. */
   addSchema (type: string, schema: TSchema): void
-  /** Validates `data` for known types, then runs the handlers concurrently and waits for all. */
-  dispatch (envelope: WebhookEnvelope, context: Ctx): Promise<DispatchResult>
+  /** Checks `data` against the type's schema (`WebhookPayloadError` if it fails). False for a type with no schema. */
+  validate (envelope: WebhookEnvelope): boolean
+  /** Runs the event's handlers and the `onAny` ones concurrently; resolves, once all have settled, to a WebhookHandlerError or undefined. */
+  run (envelope: WebhookEnvelope, context: Ctx): Promise<WebhookHandlerError | undefined>
+  /** Passes a handler failure to every `onError` hook; resolves to what the hooks themselves threw. */
+  reportError (error: WebhookHandlerError, context: Ctx): Promise<unknown[]>
 }
+
+/** What a delivery needs of the router, whatever its event map. */
+export type EventRunner<Ctx> = Pick<RouterInternals<Record<string, TSchema>, Ctx>, 'validate' | 'run' | 'reportError'>
 
 export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): RouterInternals<S, Ctx> {
   const validators = new Map<string, TypeCheck<TSchema>>()
   const handlers = new Map<string, Set<AnyHandler<Ctx>>>()
   const anyHandlers = new Set<AnyHandler<Ctx>>()
+  const errorHandlers = new Set<ErrorHandler<Ctx>>()
 
   function addSchema (type: string, schema: TSchema): void {
     if (typeof type !== 'string' || type.length === 0) {
@@ -110,6 +119,14 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     offAny (handler: AnyHandler<Ctx>) {
       anyHandlers.delete(handler)
     },
+    onError (handler: ErrorHandler<Ctx>) {
+      assertFunction(handler)
+      errorHandlers.add(handler)
+      return () => { errorHandlers.delete(handler) }
+    },
+    offError (handler: ErrorHandler<Ctx>) {
+      errorHandlers.delete(handler)
+    },
     define (type: string, schema: TSchema): unknown {
       addSchema(type, schema)
       return router
@@ -119,16 +136,18 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     }
   }
 
-  async function dispatch (envelope: WebhookEnvelope, context: Ctx): Promise<DispatchResult> {
+  function validate (envelope: WebhookEnvelope): boolean {
     const validator = validators.get(envelope.type)
-    if (validator !== undefined && !validator.Check(envelope.data)) {
-      // Check() failed, so Errors() yields at least one entry.
-      const first = validator.Errors(envelope.data).First()!
-      const path = `/data${first.path}`
-      throw new WebhookPayloadError(PayloadErrorCodes.INVALID_DATA,
-        `The "${envelope.type}" event is invalid: ${path} ${first.message}`, path)
-    }
+    if (validator === undefined) return false
+    if (validator.Check(envelope.data)) return true
+    // Check() failed, so Errors() yields at least one entry.
+    const first = validator.Errors(envelope.data).First()!
+    const path = `/data${first.path}`
+    throw new WebhookPayloadError(PayloadErrorCodes.INVALID_DATA,
+      `The "${envelope.type}" event is invalid: ${path} ${first.message}`, path)
+  }
 
+  async function run (envelope: WebhookEnvelope, context: Ctx): Promise<WebhookHandlerError | undefined> {
     const selected = [...(handlers.get(envelope.type) ?? []), ...anyHandlers]
     const failures: unknown[] = []
     await Promise.all(selected.map(async (handler) => {
@@ -138,15 +157,22 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
         failures.push(err)
       }
     }))
-    if (failures.length === 1) throw new WebhookHandlerError(envelope.type, failures[0])
-    if (failures.length > 1) {
-      throw new WebhookHandlerError(envelope.type,
-        new AggregateError(failures, `${failures.length} handlers for "${envelope.type}" failed`))
-    }
-    return { known: validator !== undefined, handled: selected.length }
+    return failures.length === 0 ? undefined : new WebhookHandlerError(envelope, failures)
   }
 
-  return { router: router as unknown as WebhookRouter<S, Ctx>, addSchema, dispatch }
+  async function reportError (error: WebhookHandlerError, context: Ctx): Promise<unknown[]> {
+    const thrown: unknown[] = []
+    await Promise.all([...errorHandlers].map(async (handler) => {
+      try {
+        await handler(error, context)
+      } catch (err) {
+        thrown.push(err)
+      }
+    }))
+    return thrown
+  }
+
+  return { router: router as unknown as WebhookRouter<S, Ctx>, addSchema, validate, run, reportError }
 }
 
 function assertFunction (handler: unknown): void {

@@ -1,0 +1,93 @@
+/**
+ * Idempotency keys and options: which deliveries are "the same event". Retries from ElevenLabs
+ * carry a new signature and the same body, so nothing here looks at the signature.
+ */
+import { createHash, randomUUID } from 'node:crypto'
+import type { WebhookEnvelope } from './envelope.js'
+import { MemoryStore } from './stores/memory.js'
+import type { IdempotencyStore } from './stores/store.js'
+import { WebhookConfigError } from './errors.js'
+
+/**
+ * ElevenLabs retries for about 40 minutes and a signature stays valid for 30 more: two hours
+ * covers the last retry and its replays with room to spare.
+ */
+export const DEFAULT_IDEMPOTENCY_TTL_MS = 2 * 60 * 60 * 1000
+/** How long an unfinished claim blocks copies of its event before a retry may run it again. */
+export const DEFAULT_IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000
+/** How long a store operation may take before the delivery is answered 503. */
+export const DEFAULT_STORE_TIMEOUT_MS = 2000
+
+export type IdempotencyKeyFn = (event: WebhookEnvelope, rawBody: Buffer) => string | undefined
+
+export interface IdempotencyOptions {
+  /** Where claims live. Default: a `MemoryStore` of this plugin instance. */
+  store?: IdempotencyStore
+  /** How long a processed event is remembered, in ms. Default 2 hours. */
+  ttl?: number
+  /** How long a claim lasts while its handlers run, in ms. Default 5 minutes. */
+  lease?: number
+  /** How long a store call may take, in ms, before the delivery is answered 503. Default 2000. */
+  storeTimeout?: number
+  /** The key of an event; return undefined to use the default. */
+  key?: IdempotencyKeyFn
+}
+
+export interface ResolvedIdempotency {
+  store: IdempotencyStore
+  ttl: number
+  lease: number
+  storeTimeout: number
+  key: (event: WebhookEnvelope, rawBody: Buffer) => string
+}
+
+/** The field that names each event uniquely, for the types that have one. */
+const identifyingField: Readonly<Record<string, string>> = {
+  post_call_transcription: 'conversation_id',
+  post_call_audio: 'conversation_id',
+  call_initiation_failure: 'conversation_id',
+  speech_to_text_transcription: 'request_id',
+  'audio.generated': 'audio_id',
+  'voice.cloned': 'voice_id'
+}
+
+/**
+ * `type:id` for the types with an identifying field, else `type:sha256:<hash of the body>`:
+ * the body is byte-for-byte the same in every retry of a delivery.
+ */
+export function defaultIdempotencyKey (event: WebhookEnvelope, rawBody: Buffer): string {
+  const field = identifyingField[event.type]
+  if (field !== undefined) {
+    const id = (event.data as Record<string, unknown>)[field]
+    if (typeof id === 'string' && id !== '') return `${event.type}:${id}`
+  }
+  return `${event.type}:sha256:${createHash('sha256').update(rawBody).digest('hex')}`
+}
+
+export function newClaimToken (): string {
+  return randomUUID()
+}
+
+function positive (name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new WebhookConfigError(`idempotency.${name} must be a positive number of milliseconds, got ${value}`)
+  }
+  return value
+}
+
+export function resolveIdempotency (options: false | IdempotencyOptions | undefined): ResolvedIdempotency | undefined {
+  if (options === false) return undefined
+  const { store = new MemoryStore(), key } = options ?? {}
+  if (typeof store.claim !== 'function' || typeof store.complete !== 'function' || typeof store.release !== 'function') {
+    throw new WebhookConfigError('idempotency.store must implement claim, complete and release (see IdempotencyStore)')
+  }
+  return {
+    store,
+    ttl: positive('ttl', options?.ttl ?? DEFAULT_IDEMPOTENCY_TTL_MS),
+    lease: positive('lease', options?.lease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
+    storeTimeout: positive('storeTimeout', options?.storeTimeout ?? DEFAULT_STORE_TIMEOUT_MS),
+    key: key === undefined
+      ? defaultIdempotencyKey
+      : (event, rawBody) => key(event, rawBody) ?? defaultIdempotencyKey(event, rawBody)
+  }
+}
