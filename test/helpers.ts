@@ -52,3 +52,15 @@ export function signed (body: unknown, options: SignedOptions = {}): InjectOptio
     payload
   }
 }
+
+/** A promise with its resolve exposed, to hold a handler until the test lets it go. */
+export function deferred<T = void> (): { promise: Promise<T>, resolve: (value: T) => void } {
+  let resolve!: (value: T) => void
+  const promise = new Promise<T>((_resolve) => { resolve = _resolve })
+  return { promise, resolve }
+}
+
+/** Resolves after `ms`. */
+export function sleep (ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

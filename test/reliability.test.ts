@@ -1,0 +1,329 @@
+import t from 'tap'
+import { randomUUID } from 'node:crypto'
+import Fastify from 'fastify'
+import elevenlabsWebhooks, {
+  MemoryStore,
+  RedisStore,
+  WebhookHandlerError,
+  type IdempotencyStore
+} from '../src/index.js'
+import { appWithLogs, build, deferred, secret, signed, sleep } from './helpers.js'
+import { connectRedis } from './redis.js'
+
+const now = (): number => Math.floor(Date.now() / 1000)
+const transcription = (conversationId = `conv_${randomUUID()}`): unknown =>
+  ({ type: 'post_call_transcription', event_timestamp: 1_700_000_000, data: { agent_id: 'agent_1', conversation_id: conversationId, status: 'done' } })
+
+/** A retry of the same body: ElevenLabs signs it afresh, with a later timestamp. */
+const resigned = (body: unknown, secondsLater: number): ReturnType<typeof signed> => signed(body, { timestamp: now() + secondsLater })
+
+t.test('a re-signed copy of a processed event: 200, marked duplicate, handler not run again', async (t) => {
+  const { app } = await build()
+  let runs = 0
+  app.elevenlabs.on('post_call_transcription', () => { runs++ })
+  const event = transcription()
+  const first = await app.inject(resigned(event, 0))
+  t.same(first.json(), { success: true })
+  const copy = await app.inject(resigned(event, 5))
+  t.equal(copy.statusCode, 200)
+  t.same(copy.json(), { success: true, duplicate: true })
+  t.equal(runs, 1)
+  // Another conversation, or the same conversation under another type, is another event.
+  t.same((await app.inject(resigned(transcription(), 0))).json(), { success: true })
+  const audio = { type: 'post_call_audio', data: { agent_id: 'a', conversation_id: (event as { data: { conversation_id: string } }).data.conversation_id, full_audio: 'AAAA' } }
+  t.same((await app.inject(resigned(audio, 0))).json(), { success: true })
+  t.equal(runs, 2)
+})
+
+t.test('N concurrent copies (different signatures, same body) run the handler exactly once', async (t) => {
+  const { app } = await build()
+  let runs = 0
+  const gate = deferred()
+  app.elevenlabs.on('post_call_transcription', async () => { runs++; await gate.promise })
+  const event = transcription()
+  const copies = Array.from({ length: 20 }, (_, i) => app.inject(resigned(event, i)))
+  await sleep(20)
+  gate.resolve()
+  const responses = await Promise.all(copies)
+  const statuses = responses.map((r) => r.statusCode)
+  t.equal(runs, 1)
+  t.equal(statuses.filter((s) => s === 200).length, 1)
+  // The others were told to come back: retryable, never a final 4xx.
+  const waiting = responses.filter((r) => r.statusCode === 429)
+  t.equal(waiting.length, 19)
+  t.equal(waiting[0]?.headers['retry-after'], '10')
+  t.equal(waiting[0]?.json().code, 'ELEVENLABS_DELIVERY_IN_PROGRESS')
+  // And once done, a late copy is a duplicate.
+  t.same((await app.inject(resigned(event, 30))).json(), { success: true, duplicate: true })
+  t.equal(runs, 1)
+})
+
+t.test('a failing first attempt releases its claim: the retry runs the handler again and succeeds', async (t) => {
+  const { app } = await build()
+  let runs = 0
+  app.elevenlabs.on('post_call_transcription', () => {
+    runs++
+    if (runs === 1) throw new Error('database down')
+  })
+  const event = transcription()
+  t.equal((await app.inject(resigned(event, 0))).statusCode, 500)
+  t.equal((await app.inject(resigned(event, 60))).statusCode, 200)
+  t.equal(runs, 2)
+  t.same((await app.inject(resigned(event, 120))).json(), { success: true, duplicate: true })
+})
+
+t.test('a copy that arrives while the first is running, which then fails: the later retry still runs', async (t) => {
+  const { app } = await build()
+  let runs = 0
+  const gate = deferred()
+  app.elevenlabs.on('post_call_transcription', async () => {
+    runs++
+    if (runs === 1) { await gate.promise; throw new Error('timeout talking to CRM') }
+  })
+  const event = transcription()
+  const first = app.inject(resigned(event, 0))
+  await sleep(10)
+  const during = await app.inject(resigned(event, 1))
+  t.equal(during.statusCode, 429)
+  gate.resolve()
+  t.equal((await first).statusCode, 500)
+  t.equal((await app.inject(resigned(event, 2))).statusCode, 200)
+  t.equal(runs, 2)
+})
+
+t.test('idempotency keys: fallback on the body hash, custom key, and off', async (t) => {
+  await t.test('types without an id are keyed by their body, stable across signatures', async (t) => {
+    const { app } = await build()
+    let runs = 0
+    app.elevenlabs.on('usage.threshold', () => { runs++ })
+    const body = { type: 'usage.threshold', event_timestamp: 1_700_000_000, data: { threshold: 80 } }
+    await app.inject(resigned(body, 0))
+    t.same((await app.inject(resigned(body, 9))).json(), { success: true, duplicate: true })
+    await app.inject(resigned({ ...body, event_timestamp: 1_700_086_400 }, 0))
+    t.equal(runs, 2)
+  })
+  await t.test('a key function replaces the default; undefined falls back to it', async (t) => {
+    const { app } = await build({
+      idempotency: { key: (event) => event.type === 'voice.cloned' ? 'every-voice-the-same' : undefined }
+    })
+    let runs = 0
+    app.elevenlabs.onAny(() => { runs++ })
+    await app.inject(resigned({ type: 'voice.cloned', data: { voice_id: 'a' } }, 0))
+    t.same((await app.inject(resigned({ type: 'voice.cloned', data: { voice_id: 'b' } }, 0))).json(), { success: true, duplicate: true })
+    await app.inject(resigned({ type: 'audio.generated', data: { audio_id: 'x' } }, 0))
+    t.same((await app.inject(resigned({ type: 'audio.generated', data: { audio_id: 'x' } }, 3))).json(), { success: true, duplicate: true })
+    t.equal(runs, 2)
+  })
+  await t.test('idempotency: false runs every copy', async (t) => {
+    const { app } = await build({ idempotency: false })
+    let runs = 0
+    app.elevenlabs.onAny(() => { runs++ })
+    const event = transcription()
+    await app.inject(resigned(event, 0))
+    await app.inject(resigned(event, 1))
+    t.equal(runs, 2)
+  })
+})
+
+/** A store that counts calls and can be made to fail or hang. */
+function spyStore (behaviour: { claim?: 'fail' | 'hang', complete?: 'fail', release?: 'fail' } = {}): IdempotencyStore & { calls: string[] } {
+  const inner = new MemoryStore()
+  const calls: string[] = []
+  const act = async <T>(name: 'claim' | 'complete' | 'release', work: () => Promise<T>): Promise<T> => {
+    calls.push(name)
+    if (behaviour[name] === 'fail') throw new Error(`ECONNREFUSED 127.0.0.1:6379 (${name})`)
+    if (behaviour[name] === 'hang') await new Promise(() => {})
+    return work()
+  }
+  return {
+    calls,
+    claim: (key, token, lease) => act('claim', () => inner.claim(key, token, lease)),
+    complete: (key, token, ttl) => act('complete', () => inner.complete(key, token, ttl)),
+    release: (key, token) => act('release', () => inner.release(key, token))
+  }
+}
+
+t.test('store failures: unreachable or slow → 503 with Retry-After and no handler; nothing leaks', async (t) => {
+  for (const claim of ['fail', 'hang'] as const) {
+    const store = spyStore({ claim })
+    const { app, logs } = await build({ idempotency: { store, storeTimeout: 50 } })
+    let runs = 0
+    app.elevenlabs.onAny(() => { runs++ })
+    const res = await app.inject(signed(transcription()))
+    t.equal(res.statusCode, 503, claim)
+    t.equal(res.headers['retry-after'], '5')
+    t.equal(res.json().code, 'ELEVENLABS_STORE_UNAVAILABLE')
+    t.notMatch(res.body, /ECONNREFUSED|within 50 ms/)
+    t.equal(runs, 0)
+    t.ok(logs.some((l) => l.level === 50 && JSON.stringify(l).includes(claim === 'fail' ? 'ECONNREFUSED' : 'did not answer within 50 ms')))
+  }
+})
+
+t.test('store failures after the handlers: success stays 200, failure stays 500, both logged', async (t) => {
+  const completeFails = spyStore({ complete: 'fail' })
+  const a = await build({ idempotency: { store: completeFails } })
+  a.app.elevenlabs.onAny(() => {})
+  t.equal((await a.app.inject(signed(transcription()))).statusCode, 200)
+  t.ok(a.logs.some((l) => l.level === 50 && String(l.msg).includes('Could not mark')))
+
+  const releaseFails = spyStore({ release: 'fail' })
+  const b = await build({ idempotency: { store: releaseFails } })
+  b.app.elevenlabs.onAny(() => { throw new Error('handler failed') })
+  t.equal((await b.app.inject(signed(transcription()))).statusCode, 500)
+  t.ok(b.logs.some((l) => l.level === 50 && String(l.msg).includes('Could not release')))
+})
+
+t.test('bad input never runs a handler and never reaches the store', async (t) => {
+  const store = spyStore()
+  const { app } = await build({ idempotency: { store }, bodyLimit: 2048 })
+  let runs = 0
+  app.elevenlabs.onAny(() => { runs++ })
+  const valid = signed(transcription())
+  const headers = valid.headers as Record<string, string>
+  const cases = [
+    { name: 'too large', req: signed({ type: 'voice.cloned', data: { voice_id: 'v', pad: 'x'.repeat(4096) } }), status: 413 },
+    { name: 'no content type', req: { ...valid, headers: { 'elevenlabs-signature': headers['elevenlabs-signature'] as string } }, status: 415 },
+    { name: 'text/plain', req: { ...valid, headers: { ...headers, 'content-type': 'text/plain' } }, status: 415 },
+    { name: 'GET', req: { method: 'GET' as const, url: '/webhook' }, status: 404 },
+    { name: 'PUT', req: { ...valid, method: 'PUT' as const }, status: 404 },
+    { name: 'header twice', req: { ...valid, headers: { ...headers, 'elevenlabs-signature': `${headers['elevenlabs-signature']}, ${headers['elevenlabs-signature']}` } }, status: 400 },
+    { name: 'data not an object', req: signed({ type: 'voice.cloned', data: ['v'] }), status: 400 },
+    { name: 'data a string', req: signed({ type: 'post_call_audio', data: 'AAAA' }), status: 400 },
+    { name: 'bad signature', req: signed(transcription(), { secret: 'whsec_wrong' }), status: 400 },
+    { name: 'not JSON', req: signed('{"type": "voice.cloned", '), status: 400 }
+  ]
+  for (const { name, req, status } of cases) {
+    t.equal((await app.inject(req)).statusCode, status, name)
+  }
+  t.equal(runs, 0)
+  t.same(store.calls, [])
+})
+
+t.test('handlers run concurrently and all settle; failures are aggregated and reported to onError', async (t) => {
+  const { app, logs } = await build()
+  const started: string[] = []
+  const bothStarted = deferred()
+  const handler = (name: string) => async () => {
+    started.push(name)
+    if (started.length === 2) bothStarted.resolve()
+    // Each waits for the other to have started: run one after the other, they would never finish.
+    await Promise.race([bothStarted.promise, sleep(2000).then(() => { throw new Error(`${name} ran alone`) })])
+    if (name !== 'ok') throw new Error(`${name} failed`)
+  }
+  app.elevenlabs.on('voice.cloned', handler('first'))
+  app.elevenlabs.onAny(handler('ok'))
+  const reported: WebhookHandlerError[] = []
+  const removeHook = app.elevenlabs.onError((error, request) => {
+    t.equal(typeof request.id, 'string')
+    reported.push(error)
+  })
+  app.elevenlabs.onError(() => { throw new Error('the onError hook itself broke') })
+  const res = await app.inject(signed({ type: 'voice.cloned', data: { voice_id: 'v1' } }))
+  t.equal(res.statusCode, 500)
+  t.same(started.sort(), ['first', 'ok'])
+  t.equal(reported.length, 1)
+  const error = reported[0] as WebhookHandlerError
+  t.type(error, AggregateError)
+  t.type(error, WebhookHandlerError)
+  t.equal(error.code, 'ELEVENLABS_HANDLER_FAILED')
+  t.same(error.event, { type: 'voice.cloned', data: { voice_id: 'v1' } })
+  t.same(error.errors.map((e) => (e as Error).message), ['first failed'])
+  t.ok(logs.some((l) => l.level === 50 && String(l.msg).includes('onError hook threw') && JSON.stringify(l).includes('itself broke')))
+  removeHook()
+  app.elevenlabs.offError(() => {})
+  await app.inject(signed({ type: 'voice.cloned', data: { voice_id: 'v2' } }))
+  t.equal(reported.length, 1, 'the removed hook saw nothing more')
+})
+
+t.test('ackTimeout: slow handlers are acknowledged with 202 and finish in the background', async (t) => {
+  const { app, logs } = await build({ ackTimeout: 20 })
+  const gate = deferred()
+  const finished = deferred()
+  let runs = 0
+  app.elevenlabs.on('post_call_transcription', async () => {
+    runs++
+    await gate.promise
+    finished.resolve()
+    if (runs === 1) throw new Error('failed late')
+  })
+  const lateErrors: WebhookHandlerError[] = []
+  const reportedLate = deferred()
+  app.elevenlabs.onError((error) => { lateErrors.push(error); reportedLate.resolve() })
+  const event = transcription()
+  const res = await app.inject(resigned(event, 0))
+  t.equal(res.statusCode, 202)
+  t.same(res.json(), { success: true, pending: true })
+  t.equal(runs, 1, 'the handler is still running')
+  gate.resolve()
+  await reportedLate.promise
+  t.equal(lateErrors.length, 1, 'the late failure reached onError')
+  t.ok(logs.some((l) => l.level === 50 && String(l.msg).includes('after the delivery was acknowledged')))
+  // The late failure released the claim: a redelivery runs again (and now succeeds).
+  t.equal((await app.inject(resigned(event, 1))).statusCode, 200)
+  t.equal(runs, 2)
+  await finished.promise
+})
+
+t.test('app.close() waits for handlers still running, up to closeTimeout', async (t) => {
+  const idle = await build()
+  await idle.app.close()
+  t.notOk(idle.logs.some((l) => l.level >= 50), 'nothing running: a plain close')
+
+  const { app } = await build({ ackTimeout: 10 })
+  let done = false
+  app.elevenlabs.onAny(async () => { await sleep(100); done = true })
+  t.equal((await app.inject(signed(transcription()))).statusCode, 202)
+  t.equal(done, false)
+  await app.close()
+  t.equal(done, true, 'close resolved only after the acknowledged handler finished')
+
+  const stuck = await build({ ackTimeout: 10, closeTimeout: 30 })
+  const never = deferred()
+  stuck.app.elevenlabs.onAny(() => never.promise)
+  t.equal((await stuck.app.inject(signed(transcription()))).statusCode, 202)
+  await stuck.app.close()
+  t.ok(stuck.logs.some((l) => l.level === 50 && String(l.msg).includes('still running after closeTimeout')))
+  never.resolve()
+})
+
+t.test('ackTimeout: false always waits for the handlers', async (t) => {
+  const { app } = await build({ ackTimeout: false })
+  app.elevenlabs.onAny(() => sleep(30))
+  t.equal((await app.inject(signed(transcription()))).statusCode, 200)
+})
+
+t.test('reliability options are checked at boot', async (t) => {
+  for (const options of [
+    { ackTimeout: 0 },
+    { closeTimeout: -1 },
+    { idempotency: { ttl: 0 } },
+    { idempotency: { lease: Number.NaN } },
+    { idempotency: { storeTimeout: -5 } },
+    { idempotency: { store: {} as IdempotencyStore } }
+  ]) {
+    await t.rejects(async () => { await Fastify().register(elevenlabsWebhooks, { secret, ...options }).ready() },
+      { code: 'ELEVENLABS_CONFIG_INVALID' }, JSON.stringify(options))
+  }
+})
+
+t.test('two instances of a service sharing Redis run each event once', async (t) => {
+  const redis = await connectRedis(t)
+  if (redis === undefined) return
+  const prefix = `test:${randomUUID()}:`
+  let runs = 0
+  const instances = await Promise.all([1, 2].map(async () => {
+    const { app } = appWithLogs()
+    await app.register(elevenlabsWebhooks, { secret, idempotency: { store: new RedisStore(redis, { prefix }) } })
+    app.elevenlabs.on('post_call_transcription', async () => { runs++; await sleep(30) })
+    return app
+  }))
+  const event = transcription()
+  const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => (instances[i % 2]!).inject(resigned(event, i))))
+  t.equal(runs, 1)
+  t.equal(responses.filter((r) => r.statusCode === 200).length, 1)
+  t.equal(responses.filter((r) => r.statusCode === 429).length, 9)
+  t.same((await instances[1]!.inject(resigned(event, 20))).json(), { success: true, duplicate: true })
+  const keys = await redis.keys(`${prefix}*`)
+  t.equal(keys.length, 1)
+  await redis.del(...keys)
+})
