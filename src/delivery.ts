@@ -1,12 +1,15 @@
 /**
  * One delivery, from a validated envelope to an outcome: the duplicate check, the handlers, the
  * acknowledgement deadline, and the bookkeeping that makes sure nothing acknowledged is lost.
- * Framework-free; the plugin turns outcomes into replies.
+ * Framework-free; the plugin turns outcomes into replies. When the handlers and the store are
+ * synchronous, so is all of this: no promise, no timer on the way.
  */
 import type { WebhookEnvelope } from './envelope.js'
 import { WebhookRetryableError, type WebhookHandlerError } from './errors.js'
 import { newClaimToken, type ResolvedIdempotency } from './idempotency.js'
 import type { EventRunner } from './router.js'
+import type { ClaimState } from './stores/store.js'
+import { deadline, isThenable, TIMED_OUT, withTimeout, type MaybePromise } from './async.js'
 
 export interface DeliveryLogger {
   error (obj: object, msg: string): void
@@ -27,25 +30,6 @@ export const IN_PROGRESS_RETRY_AFTER_S = 10
 /** Seconds a delivery is told to wait when the store does not answer. */
 export const STORE_RETRY_AFTER_S = 5
 
-const TIMED_OUT = Symbol('timed out')
-
-function timeout (ms: number): { promise: Promise<typeof TIMED_OUT>, clear: () => void } {
-  let timer: NodeJS.Timeout | undefined
-  const promise = new Promise<typeof TIMED_OUT>((resolve) => { timer = setTimeout(resolve, ms, TIMED_OUT) })
-  return { promise, clear: () => clearTimeout(timer) }
-}
-
-async function withTimeout<T> (work: Promise<T>, ms: number): Promise<T> {
-  const t = timeout(ms)
-  try {
-    const result = await Promise.race([work, t.promise])
-    if (result === TIMED_OUT) throw new Error(`the idempotency store did not answer within ${ms} ms`)
-    return result
-  } finally {
-    t.clear()
-  }
-}
-
 export interface DeliveryProcessorOptions<Ctx> {
   router: EventRunner<Ctx>
   idempotency: ResolvedIdempotency | undefined
@@ -54,96 +38,124 @@ export interface DeliveryProcessorOptions<Ctx> {
 }
 
 export interface DeliveryProcessor<Ctx> {
-  deliver (event: WebhookEnvelope, rawBody: Buffer, context: Ctx, log: DeliveryLogger): Promise<DeliveryOutcome>
+  deliver (event: WebhookEnvelope, rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome>
   /** Waits for every delivery still running, at most `ms`. Resolves false if some were still running. */
   drain (ms: number): Promise<boolean>
   /** Deliveries whose handlers are running now. */
   readonly running: number
 }
 
+interface Claim { key: string, token: string }
+
 export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<Ctx>): DeliveryProcessor<Ctx> {
   const { router, idempotency, ackTimeout } = options
-  const running = new Set<Promise<unknown>>()
+  const running = new Set<PromiseLike<unknown>>()
 
-  async function claim (key: string, token: string, log: DeliveryLogger): Promise<'claimed' | 'processing' | 'done'> {
-    const store = idempotency!
+  /** A store call: a promise is bounded by storeTimeout, a plain value is taken as it is. */
+  function storeCall<T> (call: () => MaybePromise<T>): MaybePromise<T> {
+    const result = call()
+    return isThenable(result) ? withTimeout(result, idempotency!.storeTimeout, 'the idempotency store') : result
+  }
+
+  function storeUnavailable (err: unknown, claim: Claim, log: DeliveryLogger): WebhookRetryableError {
+    log.error({ err, idempotencyKey: claim.key }, 'The ElevenLabs webhook idempotency store failed; answering 503 so that ElevenLabs retries')
+    return new WebhookRetryableError('ELEVENLABS_STORE_UNAVAILABLE', 503,
+      'The webhook receiver cannot check for duplicates right now; retry later', STORE_RETRY_AFTER_S, { cause: err })
+  }
+
+  /** Marks the claim done (success) or releases it (failure). Never throws: a failure is logged. */
+  function settleClaim (claim: Claim | undefined, error: WebhookHandlerError | undefined, log: DeliveryLogger): MaybePromise<void> {
+    if (claim === undefined) return
+    const { store, ttl } = idempotency!
+    const logFailure = (err: unknown): void => {
+      log.error({ err, idempotencyKey: claim.key }, error === undefined
+        ? 'Could not mark an ElevenLabs webhook event as processed; a copy may run its handlers again'
+        : 'Could not release the claim of a failed ElevenLabs webhook event; its retries wait for the lease to end')
+    }
     try {
-      return await withTimeout(store.store.claim(key, token, store.lease), store.storeTimeout)
+      const done = storeCall(() => error === undefined ? store.complete(claim.key, claim.token, ttl) : store.release(claim.key, claim.token))
+      if (isThenable(done)) return done.then(undefined, logFailure)
     } catch (err) {
-      log.error({ err, idempotencyKey: key }, 'The ElevenLabs webhook idempotency store failed; answering 503 so that ElevenLabs retries')
-      throw new WebhookRetryableError('ELEVENLABS_STORE_UNAVAILABLE', 503,
-        'The webhook receiver cannot check for duplicates right now; retry later', STORE_RETRY_AFTER_S, { cause: err })
+      logFailure(err)
     }
   }
 
-  /** Runs the handlers and settles the claim; never rejects. */
-  async function settle (event: WebhookEnvelope, context: Ctx, log: DeliveryLogger,
-    claimed: { key: string, token: string } | undefined, acknowledged: { value: boolean }): Promise<WebhookHandlerError | undefined> {
-    const error = await router.run(event, context)
-    if (claimed !== undefined) {
-      const { store, ttl, storeTimeout } = idempotency!
-      try {
-        await withTimeout(error === undefined
-          ? store.complete(claimed.key, claimed.token, ttl)
-          : store.release(claimed.key, claimed.token), storeTimeout)
-      } catch (err) {
-        log.error({ err, idempotencyKey: claimed.key }, error === undefined
-          ? 'Could not mark an ElevenLabs webhook event as processed; a copy may run its handlers again'
-          : 'Could not release the claim of a failed ElevenLabs webhook event; its retries wait for the lease to end')
-      }
+  /** Logs each handler failure and passes it to the onError hooks. */
+  async function report (event: WebhookEnvelope, error: WebhookHandlerError, context: Ctx, log: DeliveryLogger, acknowledged: boolean): Promise<void> {
+    const msg = acknowledged
+      ? 'An ElevenLabs webhook handler failed after the delivery was acknowledged (ackTimeout); ElevenLabs will not retry it'
+      : 'An ElevenLabs webhook handler failed'
+    for (const err of error.errors) log.error({ err, eventType: event.type }, msg)
+    for (const err of await router.reportError(error, context)) {
+      log.error({ err, eventType: event.type }, 'An ElevenLabs webhook onError hook threw')
     }
-    if (error !== undefined) {
-      const msg = acknowledged.value
-        ? 'An ElevenLabs webhook handler failed after the delivery was acknowledged (ackTimeout); ElevenLabs will not retry it'
-        : 'An ElevenLabs webhook handler failed'
-      for (const err of error.errors) log.error({ err, eventType: event.type }, msg)
-      for (const err of await router.reportError(error, context)) {
-        log.error({ err, eventType: event.type }, 'An ElevenLabs webhook onError hook threw')
-      }
-    }
-    return error
   }
 
-  async function deliver (event: WebhookEnvelope, rawBody: Buffer, context: Ctx, log: DeliveryLogger): Promise<DeliveryOutcome> {
-    const known = router.validate(event)
+  /** After the handlers: settle the claim, report failures. */
+  function afterRun (event: WebhookEnvelope, error: WebhookHandlerError | undefined, context: Ctx, log: DeliveryLogger,
+    claim: Claim | undefined, acknowledged: () => boolean): MaybePromise<WebhookHandlerError | undefined> {
+    const settled = settleClaim(claim, error, log)
+    if (error === undefined) return isThenable(settled) ? settled.then(() => undefined) : undefined
+    return Promise.resolve(settled).then(() => report(event, error, context, log, acknowledged())).then(() => error)
+  }
 
-    let claimed: { key: string, token: string } | undefined
-    if (idempotency !== undefined) {
-      claimed = { key: idempotency.key(event, rawBody), token: newClaimToken() }
-      const state = await claim(claimed.key, claimed.token, log)
-      if (state === 'done') return { status: 'duplicate' }
-      if (state === 'processing') {
-        throw new WebhookRetryableError('ELEVENLABS_DELIVERY_IN_PROGRESS', 429,
-          'Another copy of this event is being processed; retry later', IN_PROGRESS_RETRY_AFTER_S)
-      }
+  function outcomeOf (error: WebhookHandlerError | undefined, known: boolean): DeliveryOutcome {
+    return error === undefined ? { status: 'handled', known } : { status: 'failed', error }
+  }
+
+  function runHandlers (event: WebhookEnvelope, known: boolean, context: Ctx, log: DeliveryLogger, claim: Claim | undefined): MaybePromise<DeliveryOutcome> {
+    const ran = router.run(event, context)
+    if (!isThenable(ran)) {
+      const after = afterRun(event, ran, context, log, claim, () => false)
+      return isThenable(after) ? after.then((error) => outcomeOf(error, known)) : outcomeOf(after, known)
     }
 
-    const acknowledged = { value: false }
-    const settled = settle(event, context, log, claimed, acknowledged)
+    let acknowledged = false
+    const settled = ran.then((error) => afterRun(event, error, context, log, claim, () => acknowledged))
     running.add(settled)
     settled.then(() => running.delete(settled))
+    if (ackTimeout === false) return settled.then((error) => outcomeOf(error, known))
 
-    let error: WebhookHandlerError | undefined
-    if (ackTimeout === false) {
-      error = await settled
-    } else {
-      const deadline = timeout(ackTimeout)
-      const first = await Promise.race([settled, deadline.promise])
-      deadline.clear()
-      if (first === TIMED_OUT) {
-        acknowledged.value = true
-        return { status: 'accepted' }
-      }
-      error = first
+    const limit = deadline(ackTimeout)
+    return Promise.race([settled, limit.promise]).then((first) => {
+      limit.clear()
+      if (first !== TIMED_OUT) return outcomeOf(first, known)
+      acknowledged = true
+      return { status: 'accepted' }
+    })
+  }
+
+  function afterClaim (state: ClaimState, event: WebhookEnvelope, known: boolean, context: Ctx, log: DeliveryLogger, claim: Claim): MaybePromise<DeliveryOutcome> {
+    if (state === 'done') return { status: 'duplicate' }
+    if (state === 'processing') {
+      throw new WebhookRetryableError('ELEVENLABS_DELIVERY_IN_PROGRESS', 429,
+        'Another copy of this event is being processed; retry later', IN_PROGRESS_RETRY_AFTER_S)
     }
-    return error === undefined ? { status: 'handled', known } : { status: 'failed', error }
+    return runHandlers(event, known, context, log, claim)
+  }
+
+  function deliver (event: WebhookEnvelope, rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome> {
+    const known = router.validate(event)
+    if (idempotency === undefined) return runHandlers(event, known, context, log, undefined)
+
+    const claim = { key: idempotency.key(event, rawBody), token: newClaimToken() }
+    let state: MaybePromise<ClaimState>
+    try {
+      state = storeCall(() => idempotency.store.claim(claim.key, claim.token, idempotency.lease))
+    } catch (err) {
+      throw storeUnavailable(err, claim, log)
+    }
+    if (!isThenable(state)) return afterClaim(state, event, known, context, log, claim)
+    return state.then(
+      (found) => afterClaim(found, event, known, context, log, claim),
+      (err) => { throw storeUnavailable(err, claim, log) })
   }
 
   async function drain (ms: number): Promise<boolean> {
     if (running.size === 0) return true
-    const deadline = timeout(ms)
-    const result = await Promise.race([Promise.allSettled([...running]), deadline.promise])
-    deadline.clear()
+    const limit = deadline(ms)
+    const result = await Promise.race([Promise.allSettled([...running]), limit.promise])
+    limit.clear()
     return result !== TIMED_OUT
   }
 

@@ -12,8 +12,9 @@ import { createRouter, type EventSchemaMap, type WebhookRouter } from './router.
 import { eventSchemas, type EventSchemas } from './events/index.js'
 import type { WebhookEnvelope } from './envelope.js'
 import { resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
-import { createDeliveryProcessor } from './delivery.js'
+import { createDeliveryProcessor, type DeliveryOutcome } from './delivery.js'
 import { createSourceFilter } from './sources.js'
+import { isThenable } from './async.js'
 
 /**
  * Add your own event types here by module augmentation to type `fastify.elevenlabs` with them
@@ -162,16 +163,18 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
       url: options.path,
       bodyLimit: options.bodyLimit,
       config: { rawBody: true },
-      // Before the body is read: a refused source costs no buffering.
-      onRequest: function checkElevenLabsSource (request, _reply, done) {
-        if (options.requireHttps && request.protocol !== 'https') {
-          return done(forbidden('ELEVENLABS_HTTPS_REQUIRED', 'ElevenLabs webhooks are accepted over HTTPS only'))
+      // Before the body is read: a refused source costs no buffering. Only when asked for.
+      onRequest: options.requireHttps || options.isAllowedSource !== undefined
+        ? function checkElevenLabsSource (request, _reply, done) {
+          if (options.requireHttps && request.protocol !== 'https') {
+            return done(forbidden('ELEVENLABS_HTTPS_REQUIRED', 'ElevenLabs webhooks are accepted over HTTPS only'))
+          }
+          if (options.isAllowedSource !== undefined && !options.isAllowedSource(request.ip)) {
+            return done(forbidden('ELEVENLABS_SOURCE_NOT_ALLOWED', 'This address may not deliver ElevenLabs webhooks here'))
+          }
+          done()
         }
-        if (options.isAllowedSource !== undefined && !options.isAllowedSource(request.ip)) {
-          return done(forbidden('ELEVENLABS_SOURCE_NOT_ALLOWED', 'This address may not deliver ElevenLabs webhooks here'))
-        }
-        done()
-      },
+        : undefined,
       preHandler: function verifyElevenLabsSignature (request, _reply, done) {
         // fastify-raw-body's Buffer; our own parser's Buffer when another fastify-raw-body set a string.
         const bytes = Buffer.isBuffer(request.rawBody) ? request.rawBody : request.body
@@ -187,31 +190,50 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         request.rawBody = bytes
         done()
       },
-      handler: async function handleElevenLabsEvent (request: FastifyRequest, reply: FastifyReply) {
+      handler: function handleElevenLabsEvent (request: FastifyRequest, reply: FastifyReply) {
         const event = request.body as WebhookEnvelope
-        let outcome
+        let delivered
         try {
-          outcome = await processor.deliver(event, request.rawBody as Buffer, request, request.log)
+          delivered = processor.deliver(event, request.rawBody as Buffer, request, request.log)
         } catch (err) {
-          if (err instanceof WebhookRetryableError) reply.header('retry-after', String(err.retryAfter))
-          throw err
+          return fail(reply, err)
         }
-        switch (outcome.status) {
-          case 'handled':
-            if (!outcome.known) request.log.warn({ eventType: event.type }, 'Received an ElevenLabs webhook event of a type with no schema; acknowledged')
-            return reply.code(200).send({ success: true })
-          case 'duplicate':
-            return reply.code(200).send({ success: true, duplicate: true })
-          case 'accepted':
-            return reply.code(202).send({ success: true, pending: true })
-          case 'failed':
-            // The handlers' errors are logged and reported to onError already; the response carries none of them.
-            if (options.acknowledgeHandlerErrors) return reply.code(200).send({ success: false })
-            throw outcome.error
-        }
+        if (isThenable(delivered)) return delivered.then((outcome) => respond(request, reply, outcome), (err) => fail(reply, err))
+        return respond(request, reply, delivered)
       }
     })
   })
+
+  function respond (request: FastifyRequest, reply: FastifyReply, outcome: DeliveryOutcome): FastifyReply {
+    switch (outcome.status) {
+      case 'handled':
+        if (!outcome.known) request.log.warn({ eventType: (request.body as WebhookEnvelope).type }, 'Received an ElevenLabs webhook event of a type with no schema; acknowledged')
+        return json(reply, 200, SUCCESS)
+      case 'duplicate':
+        return json(reply, 200, DUPLICATE)
+      case 'accepted':
+        return json(reply, 202, PENDING)
+      case 'failed':
+        // The handlers' errors are logged and reported to onError already; the response carries none of them.
+        return options.acknowledgeHandlerErrors ? json(reply, 200, ACKNOWLEDGED_FAILURE) : reply.send(outcome.error)
+    }
+  }
+}
+
+// Answers are constant: serialized once, here.
+const SUCCESS = '{"success":true}'
+const DUPLICATE = '{"success":true,"duplicate":true}'
+const PENDING = '{"success":true,"pending":true}'
+const ACKNOWLEDGED_FAILURE = '{"success":false}'
+
+function json (reply: FastifyReply, statusCode: number, body: string): FastifyReply {
+  return reply.code(statusCode).type('application/json; charset=utf-8').send(body)
+}
+
+/** Errors go through Fastify's error handler; a retryable one tells ElevenLabs when to come back. */
+function fail (reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof WebhookRetryableError) reply.header('retry-after', String(err.retryAfter))
+  return reply.send(err)
 }
 
 export default fp(elevenlabsWebhooks, {

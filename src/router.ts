@@ -7,6 +7,7 @@ import type { Static, TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { PayloadErrorCodes, WebhookConfigError, WebhookHandlerError, WebhookPayloadError } from './errors.js'
 import type { WebhookEnvelope } from './envelope.js'
+import { isThenable, type MaybePromise } from './async.js'
 
 /** Event type name → TypeBox schema of that event's `data`. */
 export type EventSchemaMap<S> = { [K in keyof S]: TSchema }
@@ -59,8 +60,11 @@ export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
   addSchema (type: string, schema: TSchema): void
   /** Checks `data` against the type's schema (`WebhookPayloadError` if it fails). False for a type with no schema. */
   validate (envelope: WebhookEnvelope): boolean
-  /** Runs the event's handlers and the `onAny` ones concurrently; resolves, once all have settled, to a WebhookHandlerError or undefined. */
-  run (envelope: WebhookEnvelope, context: Ctx): Promise<WebhookHandlerError | undefined>
+  /**
+   * Starts the event's handlers and the `onAny` ones, all at once; once all have settled, gives a
+   * WebhookHandlerError or undefined. Synchronously when no handler returned a promise.
+   */
+  run (envelope: WebhookEnvelope, context: Ctx): MaybePromise<WebhookHandlerError | undefined>
   /** Passes a handler failure to every `onError` hook; resolves to what the hooks themselves threw. */
   reportError (error: WebhookHandlerError, context: Ctx): Promise<unknown[]>
 }
@@ -147,17 +151,23 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
       `The "${envelope.type}" event is invalid: ${path} ${first.message}`, path)
   }
 
-  async function run (envelope: WebhookEnvelope, context: Ctx): Promise<WebhookHandlerError | undefined> {
-    const selected = [...(handlers.get(envelope.type) ?? []), ...anyHandlers]
-    const failures: unknown[] = []
-    await Promise.all(selected.map(async (handler) => {
+  function run (envelope: WebhookEnvelope, context: Ctx): MaybePromise<WebhookHandlerError | undefined> {
+    let failures: unknown[] | undefined
+    let pending: Array<PromiseLike<void>> | undefined
+    const fail = (err: unknown): void => { (failures ??= []).push(err) }
+    const start = (handler: AnyHandler<Ctx>): void => {
       try {
-        await handler(envelope as never, context)
+        const result = handler(envelope as never, context)
+        if (isThenable(result)) (pending ??= []).push(result.then(undefined, fail))
       } catch (err) {
-        failures.push(err)
+        fail(err)
       }
-    }))
-    return failures.length === 0 ? undefined : new WebhookHandlerError(envelope, failures)
+    }
+    const selected = handlers.get(envelope.type)
+    if (selected !== undefined) for (const handler of selected) start(handler)
+    for (const handler of anyHandlers) start(handler)
+    const outcome = (): WebhookHandlerError | undefined => failures === undefined ? undefined : new WebhookHandlerError(envelope, failures)
+    return pending === undefined ? outcome() : Promise.all(pending).then(outcome)
   }
 
   async function reportError (error: WebhookHandlerError, context: Ctx): Promise<unknown[]> {

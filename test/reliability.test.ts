@@ -129,7 +129,7 @@ t.test('idempotency keys: fallback on the body hash, custom key, and off', async
 function spyStore (behaviour: { claim?: 'fail' | 'hang', complete?: 'fail', release?: 'fail' } = {}): IdempotencyStore & { calls: string[] } {
   const inner = new MemoryStore()
   const calls: string[] = []
-  const act = async <T>(name: 'claim' | 'complete' | 'release', work: () => Promise<T>): Promise<T> => {
+  const act = async <T>(name: 'claim' | 'complete' | 'release', work: () => T): Promise<T> => {
     calls.push(name)
     if (behaviour[name] === 'fail') throw new Error(`ECONNREFUSED 127.0.0.1:6379 (${name})`)
     if (behaviour[name] === 'hang') await new Promise(() => {})
@@ -157,6 +157,22 @@ t.test('store failures: unreachable or slow → 503 with Retry-After and no hand
     t.equal(runs, 0)
     t.ok(logs.some((l) => l.level === 50 && JSON.stringify(l).includes(claim === 'fail' ? 'ECONNREFUSED' : 'did not answer within 50 ms')))
   }
+})
+
+t.test('a synchronous store that throws is handled like one that rejects', async (t) => {
+  const memory = new MemoryStore()
+  const store: IdempotencyStore = {
+    claim: (key, token, lease) => { if (key.includes('boom')) throw new Error('sync claim failure'); return memory.claim(key, token, lease) },
+    complete: () => { throw new Error('sync complete failure') },
+    release: (key, token) => memory.release(key, token)
+  }
+  const { app, logs } = await build({ idempotency: { store, key: (event) => (event.data as { voice_id: string }).voice_id } })
+  app.elevenlabs.onAny(() => {})
+  const refused = await app.inject(signed({ type: 'voice.cloned', data: { voice_id: 'boom' } }))
+  t.equal(refused.statusCode, 503)
+  t.notMatch(refused.body, 'sync claim failure')
+  t.equal((await app.inject(signed({ type: 'voice.cloned', data: { voice_id: 'fine' } }))).statusCode, 200)
+  t.ok(logs.some((l) => l.level === 50 && JSON.stringify(l).includes('sync complete failure') && String(l.msg).includes('Could not mark')))
 })
 
 t.test('store failures after the handlers: success stays 200, failure stays 500, both logged', async (t) => {

@@ -15,7 +15,7 @@ interface Entry {
 
 /**
  * The default store: one process's memory. Bounded (evicts the oldest entry), expiry checked
- * on access, so no timer keeps the process alive. Several instances behind a load balancer
+ * on access, so no timer keeps the process alive; synchronous, so a delivery waits on nothing. Several instances behind a load balancer
  * each have their own: use the Redis store there.
  */
 export class MemoryStore implements IdempotencyStore {
@@ -56,21 +56,21 @@ export class MemoryStore implements IdempotencyStore {
     }
   }
 
-  async claim (key: string, token: string, leaseMs: number): Promise<ClaimState> {
+  claim (key: string, token: string, leaseMs: number): ClaimState {
     const entry = this.#live(key)
     if (entry !== undefined) return entry.state
     this.#set(key, { state: 'processing', token, expiresAt: this.#now() + leaseMs })
     return 'claimed'
   }
 
-  async complete (key: string, token: string, ttlMs: number): Promise<void> {
+  complete (key: string, token: string, ttlMs: number): void {
     const entry = this.#live(key)
     if (entry === undefined || entry.token === token) {
       this.#set(key, { state: 'done', token, expiresAt: this.#now() + ttlMs })
     }
   }
 
-  async release (key: string, token: string): Promise<void> {
+  release (key: string, token: string): void {
     const entry = this.#live(key)
     if (entry?.token === token && entry.state === 'processing') this.#entries.delete(key)
   }

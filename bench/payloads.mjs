@@ -1,0 +1,47 @@
+// The three benchmark payloads. Each is a constant prefix plus a short varying suffix (the
+// conversation_id, last in the body), so that every request is a distinct event while the load
+// generator signs it cheaply (see sign.mjs).
+import { randomBytes } from 'node:crypto'
+
+function turns (count) {
+  const out = []
+  for (let i = 0; i < count; i++) {
+    out.push({
+      role: i % 2 === 0 ? 'agent' : 'user',
+      message: i % 2 === 0 ? 'Thanks for calling. How can I help you with your order today?' : 'I would like to change the delivery address of order 4411.',
+      time_in_call_secs: i * 4,
+      tool_calls: [],
+      tool_results: [],
+      feedback: null,
+      llm_override: null,
+      conversation_turn_metrics: null
+    })
+  }
+  return out
+}
+
+function build (type, data, targetBytes) {
+  const head = JSON.stringify({ type, event_timestamp: 1_700_000_000, data }).slice(0, -2)
+  const prefix = `${head},"conversation_id":"conv_`
+  return {
+    name: null,
+    type,
+    prefix: Buffer.from(prefix),
+    suffix: (n) => `${n.toString(36)}"}}`,
+    bytes: targetBytes
+  }
+}
+
+const metadata = { start_time_unix_secs: 1_700_000_000, call_duration_secs: 64, cost: 312, termination_reason: 'end_call tool was called.' }
+const analysis = { call_successful: 'success', transcript_summary: 'The caller changed the delivery address of an order.', evaluation_criteria_results: {}, data_collection_results: {} }
+
+export function payloads () {
+  const small = build('post_call_transcription', { agent_id: 'agent_bench', status: 'done', user_id: null, transcript: turns(7), metadata, analysis, has_audio: true }, 2048)
+  const medium = build('post_call_transcription', { agent_id: 'agent_bench', status: 'done', user_id: null, transcript: turns(230), metadata, analysis, has_audio: true }, 50 * 1024)
+  const large = build('post_call_audio', { agent_id: 'agent_bench', full_audio: randomBytes(3 * 1024 * 1024).toString('base64') }, 4 * 1024 * 1024)
+  return [
+    { ...small, name: 'small' },
+    { ...medium, name: 'medium' },
+    { ...large, name: 'large' }
+  ]
+}

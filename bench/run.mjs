@@ -1,0 +1,125 @@
+// npm run bench: interleaved rounds of (a) bare Fastify, (b) this plugin, (c) Express + SDK,
+// for each payload; prints a table per payload and writes bench/results/latest.json.
+import { spawn, execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { generateSignatureHeader } from '../dist/index.js'
+import { payloads } from './payloads.mjs'
+
+const here = new URL('.', import.meta.url)
+const secret = 'wsec_bench_secret'
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+const duration = Number(process.env.BENCH_DURATION ?? 5)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const only = process.env.BENCH_PAYLOADS?.split(',')
+
+const targets = [
+  { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs', port: 3101 },
+  { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs', port: 3102 },
+  { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs', port: 3103 }
+]
+
+function startServer (target) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [new URL(target.file, here).pathname], {
+      env: { ...process.env, PORT: String(target.port), SECRET: secret },
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`${target.name} exited with ${code}`)))
+    child.stdout.on('data', (chunk) => { if (String(chunk).includes('ready')) resolve(child) })
+  })
+}
+
+function peakRssMiB (pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024
+}
+
+async function post (port, body, header) {
+  const res = await fetch(`http://127.0.0.1:${port}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'elevenlabs-signature': header },
+    body
+  })
+  await res.arrayBuffer()
+  return res.status
+}
+
+/** Every server must accept a valid event (200) and refuse a bad one (400) before it is measured. */
+async function selfCheck (target, payload) {
+  const body = Buffer.concat([payload.prefix, Buffer.from(payload.suffix(999_999_999))])
+  const header = generateSignatureHeader({ payload: body, secret })
+  const valid = await post(target.port, body, header)
+  const tampered = Buffer.from(body)
+  tampered[tampered.length - 5] ^= 1
+  // The floor verifies nothing: its "bad" request is a body that is not JSON.
+  const bad = target.id === 'a' ? Buffer.from('{not json') : tampered
+  const refused = await post(target.port, bad, header)
+  if (valid !== 200 || refused !== 400) {
+    throw new Error(`${target.name} self-check failed on ${payload.name}: valid → ${valid}, bad → ${refused} (want 200 and 400)`)
+  }
+}
+
+function load (target, payload, seconds, start) {
+  const config = { url: `http://127.0.0.1:${target.port}/webhook`, payload: payload.name, secret, duration: seconds, connections, timestamp: Math.floor(Date.now() / 1000), start }
+  const out = execFileSync(process.execPath, [new URL('load.mjs', here).pathname, JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+  return JSON.parse(out.trim().split('\n').pop())
+}
+
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, connections, payloads: [] }
+let next = 0
+
+for (const payload of payloads().filter((p) => only === undefined || only.includes(p.name))) {
+  const size = payload.prefix.length + payload.suffix(0).length
+  process.stdout.write(`\n${payload.name}: ${payload.type}, ${(size / 1024).toFixed(1)} KiB\n`)
+  const servers = new Map()
+  for (const target of targets) servers.set(target.id, await startServer(target))
+  for (const target of targets) await selfCheck(target, payload)
+  for (const target of targets) next = load(target, payload, 2, next).next // warm-up, not recorded
+  const runs = new Map(targets.map((t) => [t.id, []]))
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order each round so that no target always runs first or last.
+    const order = targets.map((_, i) => targets[(i + round) % targets.length])
+    for (const target of order) {
+      const r = load(target, payload, duration, next)
+      next = r.next
+      runs.get(target.id).push(r)
+      process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s\n`)
+    }
+  }
+  const rows = targets.map((target) => {
+    const rs = runs.get(target.id)
+    const mean = (key) => rs.reduce((sum, r) => sum + r[key], 0) / rs.length
+    return {
+      id: target.id,
+      name: target.name,
+      reqPerSec: mean('requests'),
+      p50: mean('p50'),
+      p99: mean('p99'),
+      errors: rs.reduce((sum, r) => sum + r.errors, 0),
+      peakRssMiB: peakRssMiB(servers.get(target.id).pid)
+    }
+  })
+  for (const child of servers.values()) { child.removeAllListeners('exit'); child.kill('SIGTERM') }
+  const floor = rows[0]
+  for (const row of rows) {
+    row.ratio = row.reqPerSec / floor.reqPerSec
+    row.rssRatio = row.peakRssMiB / floor.peakRssMiB
+  }
+  results.payloads.push({ name: payload.name, type: payload.type, bytes: size, rows })
+  console.table(rows.map((r) => ({
+    server: `(${r.id}) ${r.name}`,
+    'req/s': Math.round(r.reqPerSec),
+    'vs (a)': `${r.ratio.toFixed(2)}x`,
+    'p50 ms': r.p50.toFixed(1),
+    'p99 ms': r.p99.toFixed(1),
+    errors: r.errors,
+    'peak RSS MiB': r.peakRssMiB.toFixed(0),
+    'RSS vs (a)': `${r.rssRatio.toFixed(2)}x`
+  })))
+}
+
+mkdirSync(new URL('results/', here), { recursive: true })
+writeFileSync(new URL('results/latest.json', here), JSON.stringify(results, null, 2) + '\n')
+process.stdout.write('\nwrote bench/results/latest.json\n')
