@@ -16,7 +16,8 @@ const only = process.env.BENCH_PAYLOADS?.split(',')
 const targets = [
   { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs', port: 3101 },
   { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs', port: 3102 },
-  { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs', port: 3103 }
+  { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs', port: 3103 },
+  { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs', port: 3104 }
 ]
 
 function startServer (target) {
@@ -25,9 +26,25 @@ function startServer (target) {
       env: { ...process.env, PORT: String(target.port), SECRET: secret },
       stdio: ['ignore', 'pipe', 'inherit']
     })
+    child.output = ''
     child.once('error', reject)
     child.once('exit', (code) => reject(new Error(`${target.name} exited with ${code}`)))
-    child.stdout.on('data', (chunk) => { if (String(chunk).includes('ready')) resolve(child) })
+    child.stdout.on('data', (chunk) => {
+      child.output += chunk
+      if (String(chunk).includes('ready')) resolve(child)
+    })
+  })
+}
+
+/** Stops a server and reads the CPU time per request it reports on SIGTERM (bench/servers/cpu.mjs). */
+function stopServer (child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit')
+    child.once('exit', () => {
+      const line = child.output.split('\n').find((l) => l.startsWith('cpu '))
+      resolve(line === undefined ? undefined : JSON.parse(line.slice(4)))
+    })
+    child.kill('SIGTERM')
   })
 }
 
@@ -77,6 +94,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   for (const target of targets) servers.set(target.id, await startServer(target))
   for (const target of targets) await selfCheck(target, payload)
   for (const target of targets) next = load(target, payload, 2, next).next // warm-up, not recorded
+  for (const child of servers.values()) child.kill('SIGUSR2') // start counting CPU from here
   const runs = new Map(targets.map((t) => [t.id, []]))
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so that no target always runs first or last.
@@ -88,6 +106,9 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s\n`)
     }
   }
+  const peaks = new Map(targets.map((t) => [t.id, peakRssMiB(servers.get(t.id).pid)]))
+  const cpu = new Map()
+  for (const target of targets) cpu.set(target.id, await stopServer(servers.get(target.id)))
   const rows = targets.map((target) => {
     const rs = runs.get(target.id)
     const mean = (key) => rs.reduce((sum, r) => sum + r[key], 0) / rs.length
@@ -98,10 +119,10 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       p50: mean('p50'),
       p99: mean('p99'),
       errors: rs.reduce((sum, r) => sum + r.errors, 0),
-      peakRssMiB: peakRssMiB(servers.get(target.id).pid)
+      cpuUsPerRequest: cpu.get(target.id)?.usPerRequest ?? NaN,
+      peakRssMiB: peaks.get(target.id)
     }
   })
-  for (const child of servers.values()) { child.removeAllListeners('exit'); child.kill('SIGTERM') }
   const floor = rows[0]
   for (const row of rows) {
     row.ratio = row.reqPerSec / floor.reqPerSec
@@ -115,6 +136,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     'p50 ms': r.p50.toFixed(1),
     'p99 ms': r.p99.toFixed(1),
     errors: r.errors,
+    'server CPU µs/req': r.cpuUsPerRequest.toFixed(0),
     'peak RSS MiB': r.peakRssMiB.toFixed(0),
     'RSS vs (a)': `${r.rssRatio.toFixed(2)}x`
   })))

@@ -51,6 +51,13 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   const { router, idempotency, ackTimeout } = options
   const running = new Set<PromiseLike<unknown>>()
 
+  /** Keeps `work` in `running` until it settles, so that close() waits for it. */
+  function track<T> (work: PromiseLike<T>): PromiseLike<T> {
+    running.add(work)
+    work.then(() => running.delete(work))
+    return work
+  }
+
   /** A store call: a promise is bounded by storeTimeout, a plain value is taken as it is. */
   function storeCall<T> (call: () => MaybePromise<T>): MaybePromise<T> {
     const result = call()
@@ -63,24 +70,27 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
       'The webhook receiver cannot check for duplicates right now; retry later', STORE_RETRY_AFTER_S, { cause: err })
   }
 
-  /** Marks the claim done (success) or releases it (failure). Never throws: a failure is logged. */
-  function settleClaim (claim: Claim | undefined, error: WebhookHandlerError | undefined, log: DeliveryLogger): MaybePromise<void> {
+  /** Marks the claim done (after success) or releases it (otherwise). Never throws: a failure is logged. */
+  function settleClaim (claim: Claim | undefined, succeeded: boolean, log: DeliveryLogger): MaybePromise<void> {
     if (claim === undefined) return
     const { store, ttl } = idempotency!
     const logFailure = (err: unknown): void => {
-      log.error({ err, idempotencyKey: claim.key }, error === undefined
+      log.error({ err, idempotencyKey: claim.key }, succeeded
         ? 'Could not mark an ElevenLabs webhook event as processed; a copy may run its handlers again'
         : 'Could not release the claim of a failed ElevenLabs webhook event; its retries wait for the lease to end')
     }
     try {
-      const done = storeCall(() => error === undefined ? store.complete(claim.key, claim.token, ttl) : store.release(claim.key, claim.token))
+      const done = storeCall(() => succeeded ? store.complete(claim.key, claim.token, ttl) : store.release(claim.key, claim.token))
       if (isThenable(done)) return done.then(undefined, logFailure)
     } catch (err) {
       logFailure(err)
     }
   }
 
-  /** Logs each handler failure and passes it to the onError hooks. */
+  /**
+   * Logs each handler failure and passes it to the onError hooks. Detached from the answer: a
+   * slow or hanging hook must not delay the 500 that makes ElevenLabs retry. close() waits for it.
+   */
   async function report (event: WebhookEnvelope, error: WebhookHandlerError, context: Ctx, log: DeliveryLogger, acknowledged: boolean): Promise<void> {
     const msg = acknowledged
       ? 'An ElevenLabs webhook handler failed after the delivery was acknowledged (ackTimeout); ElevenLabs will not retry it'
@@ -91,12 +101,12 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     }
   }
 
-  /** After the handlers: settle the claim, report failures. */
+  /** After the handlers: settle the claim; report failures on the side. */
   function afterRun (event: WebhookEnvelope, error: WebhookHandlerError | undefined, context: Ctx, log: DeliveryLogger,
     claim: Claim | undefined, acknowledged: () => boolean): MaybePromise<WebhookHandlerError | undefined> {
-    const settled = settleClaim(claim, error, log)
-    if (error === undefined) return isThenable(settled) ? settled.then(() => undefined) : undefined
-    return Promise.resolve(settled).then(() => report(event, error, context, log, acknowledged())).then(() => error)
+    const settled = settleClaim(claim, error === undefined, log)
+    if (error !== undefined) track(report(event, error, context, log, acknowledged()))
+    return isThenable(settled) ? settled.then(() => error) : error
   }
 
   function outcomeOf (error: WebhookHandlerError | undefined, known: boolean): DeliveryOutcome {
@@ -111,9 +121,7 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     }
 
     let acknowledged = false
-    const settled = ran.then((error) => afterRun(event, error, context, log, claim, () => acknowledged))
-    running.add(settled)
-    settled.then(() => running.delete(settled))
+    const settled = track(ran.then((error) => afterRun(event, error, context, log, claim, () => acknowledged)))
     if (ackTimeout === false) return settled.then((error) => outcomeOf(error, known))
 
     const limit = deadline(ackTimeout)
@@ -141,14 +149,20 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     const claim = { key: idempotency.key(event, rawBody), token: newClaimToken() }
     let state: MaybePromise<ClaimState>
     try {
-      state = storeCall(() => idempotency.store.claim(claim.key, claim.token, idempotency.lease))
+      state = idempotency.store.claim(claim.key, claim.token, idempotency.lease)
     } catch (err) {
       throw storeUnavailable(err, claim, log)
     }
     if (!isThenable(state)) return afterClaim(state, event, known, context, log, claim)
-    return state.then(
+    const late = state
+    return withTimeout(late, idempotency.storeTimeout, 'the idempotency store').then(
       (found) => afterClaim(found, event, known, context, log, claim),
-      (err) => { throw storeUnavailable(err, claim, log) })
+      (err) => {
+        // A claim that succeeds after we gave up on it must not hold the key for a whole lease:
+        // every retry in that time would be told 429.
+        late.then((found) => { if (found === 'claimed') settleClaim(claim, false, log) }, () => {})
+        throw storeUnavailable(err, claim, log)
+      })
   }
 
   async function drain (ms: number): Promise<boolean> {

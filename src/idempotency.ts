@@ -41,22 +41,22 @@ export interface ResolvedIdempotency {
   key: (event: WebhookEnvelope, rawBody: Buffer) => string
 }
 
-/** The field that names each event uniquely, for the types that have one. */
-const identifyingField: Readonly<Record<string, string>> = {
-  post_call_transcription: 'conversation_id',
-  post_call_audio: 'conversation_id',
-  call_initiation_failure: 'conversation_id',
-  speech_to_text_transcription: 'request_id',
-  'audio.generated': 'audio_id',
-  'voice.cloned': 'voice_id'
-}
+/** The field that names each event uniquely, for the types that have one. A Map: event types are untrusted strings ("constructor", "__proto__"). */
+const identifyingField = new Map<string, string>([
+  ['post_call_transcription', 'conversation_id'],
+  ['post_call_audio', 'conversation_id'],
+  ['call_initiation_failure', 'conversation_id'],
+  ['speech_to_text_transcription', 'request_id'],
+  ['audio.generated', 'audio_id'],
+  ['voice.cloned', 'voice_id']
+])
 
 /**
  * `type:id` for the types with an identifying field, else `type:sha256:<hash of the body>`:
  * the body is byte-for-byte the same in every retry of a delivery.
  */
 export function defaultIdempotencyKey (event: WebhookEnvelope, rawBody: Buffer): string {
-  const field = identifyingField[event.type]
+  const field = identifyingField.get(event.type)
   if (field !== undefined) {
     const id = (event.data as Record<string, unknown>)[field]
     if (typeof id === 'string' && id !== '') return `${event.type}:${id}`

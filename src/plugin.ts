@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import fp from 'fastify-plugin'
 import fastifyRawBody from 'fastify-raw-body'
 import type { TSchema } from '@sinclair/typebox'
-import { ElevenLabsWebhookError, WebhookConfigError, WebhookRetryableError, WebhookVerificationError } from './errors.js'
+import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, WebhookRetryableError, WebhookVerificationError } from './errors.js'
 import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
 import { createRouter, type EventSchemaMap, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
@@ -185,7 +185,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         try {
           request.body = verifier.constructEvent(bytes, header)
         } catch (err) {
-          return done(err as Error)
+          return done(ownError(err, request))
         }
         request.rawBody = bytes
         done()
@@ -196,9 +196,9 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         try {
           delivered = processor.deliver(event, request.rawBody as Buffer, request, request.log)
         } catch (err) {
-          return fail(reply, err)
+          return fail(request, reply, err)
         }
-        if (isThenable(delivered)) return delivered.then((outcome) => respond(request, reply, outcome), (err) => fail(reply, err))
+        if (isThenable(delivered)) return delivered.then((outcome) => respond(request, reply, outcome), (err) => fail(request, reply, err))
         return respond(request, reply, delivered)
       }
     })
@@ -230,10 +230,21 @@ function json (reply: FastifyReply, statusCode: number, body: string): FastifyRe
   return reply.code(statusCode).type('application/json; charset=utf-8').send(body)
 }
 
+/**
+ * This package's errors as they are; anything else (a bug, a throwing `idempotency.key`) becomes
+ * a coded 500 whose message says nothing of the cause, which goes to the log.
+ */
+function ownError (err: unknown, request: FastifyRequest): Error {
+  if (err instanceof ElevenLabsWebhookError || err instanceof WebhookHandlerError) return err
+  request.log.error({ err }, 'The ElevenLabs webhook receiver failed unexpectedly')
+  return new ElevenLabsWebhookError('ELEVENLABS_INTERNAL_ERROR', 500,
+    'The webhook receiver failed unexpectedly; the error is in the server log', { cause: err })
+}
+
 /** Errors go through Fastify's error handler; a retryable one tells ElevenLabs when to come back. */
-function fail (reply: FastifyReply, err: unknown): FastifyReply {
+function fail (request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof WebhookRetryableError) reply.header('retry-after', String(err.retryAfter))
-  return reply.send(err)
+  return reply.send(ownError(err, request))
 }
 
 export default fp(elevenlabsWebhooks, {

@@ -35,14 +35,33 @@ t.test('a re-signed copy of a processed event: 200, marked duplicate, handler no
   t.equal(runs, 2)
 })
 
+/** A MemoryStore that resolves `claimed(n)` once it has answered n claims: a gate for race tests that does not depend on timing. */
+function countingStore (): IdempotencyStore & { claimed: (n: number) => Promise<void> } {
+  const inner = new MemoryStore()
+  let count = 0
+  const waiters: Array<{ n: number, resolve: () => void }> = []
+  return {
+    claim: (key, token, lease) => {
+      const state = inner.claim(key, token, lease)
+      count++
+      for (const w of waiters) if (count >= w.n) w.resolve()
+      return state
+    },
+    complete: (key, token, ttl) => inner.complete(key, token, ttl),
+    release: (key, token) => inner.release(key, token),
+    claimed: (n) => new Promise((resolve) => { if (count >= n) resolve(); else waiters.push({ n, resolve }) })
+  }
+}
+
 t.test('N concurrent copies (different signatures, same body) run the handler exactly once', async (t) => {
-  const { app } = await build()
+  const store = countingStore()
+  const { app } = await build({ idempotency: { store } })
   let runs = 0
   const gate = deferred()
   app.elevenlabs.on('post_call_transcription', async () => { runs++; await gate.promise })
   const event = transcription()
   const copies = Array.from({ length: 20 }, (_, i) => app.inject(resigned(event, i)))
-  await sleep(20)
+  await store.claimed(20) // every copy has asked while the first is still held
   gate.resolve()
   const responses = await Promise.all(copies)
   const statuses = responses.map((r) => r.statusCode)
@@ -76,13 +95,14 @@ t.test('a copy that arrives while the first is running, which then fails: the la
   const { app } = await build()
   let runs = 0
   const gate = deferred()
+  const started = deferred()
   app.elevenlabs.on('post_call_transcription', async () => {
     runs++
-    if (runs === 1) { await gate.promise; throw new Error('timeout talking to CRM') }
+    if (runs === 1) { started.resolve(); await gate.promise; throw new Error('timeout talking to CRM') }
   })
   const event = transcription()
   const first = app.inject(resigned(event, 0))
-  await sleep(10)
+  await started.promise
   const during = await app.inject(resigned(event, 1))
   t.equal(during.statusCode, 429)
   gate.resolve()
@@ -327,14 +347,31 @@ t.test('two instances of a service sharing Redis run each event once', async (t)
   if (redis === undefined) return
   const prefix = `test:${randomUUID()}:`
   let runs = 0
+  let claims = 0
+  const allClaimed = deferred()
+  const gate = deferred()
   const instances = await Promise.all([1, 2].map(async () => {
     const { app } = appWithLogs()
-    await app.register(elevenlabsWebhooks, { secret, idempotency: { store: new RedisStore(redis, { prefix }) } })
-    app.elevenlabs.on('post_call_transcription', async () => { runs++; await sleep(30) })
+    const redisStore = new RedisStore(redis, { prefix })
+    // The real RedisStore, with a count of its claims to hold the first handler until all copies asked.
+    const store: IdempotencyStore = {
+      claim: async (key, token, lease) => {
+        const state = await redisStore.claim(key, token, lease)
+        if (++claims === 10) allClaimed.resolve()
+        return state
+      },
+      complete: (key, token, ttl) => redisStore.complete(key, token, ttl),
+      release: (key, token) => redisStore.release(key, token)
+    }
+    await app.register(elevenlabsWebhooks, { secret, idempotency: { store } })
+    app.elevenlabs.on('post_call_transcription', async () => { runs++; await gate.promise })
     return app
   }))
   const event = transcription()
-  const responses = await Promise.all(Array.from({ length: 10 }, (_, i) => (instances[i % 2]!).inject(resigned(event, i))))
+  const pending = Array.from({ length: 10 }, (_, i) => (instances[i % 2]!).inject(resigned(event, i)))
+  await allClaimed.promise
+  gate.resolve()
+  const responses = await Promise.all(pending)
   t.equal(runs, 1)
   t.equal(responses.filter((r) => r.statusCode === 200).length, 1)
   t.equal(responses.filter((r) => r.statusCode === 429).length, 9)
@@ -342,4 +379,71 @@ t.test('two instances of a service sharing Redis run each event once', async (t)
   const keys = await redis.keys(`${prefix}*`)
   t.equal(keys.length, 1)
   await redis.del(...keys)
+})
+
+t.test('a slow or hanging onError hook never holds the answer; close() still waits for it, bounded', async (t) => {
+  const { app, logs } = await build({ ackTimeout: 100, closeTimeout: 50 })
+  const hookStarted = deferred()
+  const never = deferred()
+  app.elevenlabs.onAny(async () => { throw new Error('handler failed') })
+  app.elevenlabs.onError(async () => { hookStarted.resolve(); await never.promise })
+  const res = await app.inject(signed(transcription()))
+  t.equal(res.statusCode, 500, 'a 500, not a 202: ElevenLabs must retry')
+  await hookStarted.promise
+  await app.close()
+  t.ok(logs.some((l) => l.level === 50 && String(l.msg).includes('still running after closeTimeout')))
+  never.resolve()
+})
+
+t.test('an unexpected error (a throwing idempotency.key) is a coded 500 that leaks nothing', async (t) => {
+  const { app, logs } = await build({ idempotency: { key: () => { throw new Error('secret internals: db at 10.1.2.3') } } })
+  const res = await app.inject(signed(transcription()))
+  t.equal(res.statusCode, 500)
+  t.equal(res.json().code, 'ELEVENLABS_INTERNAL_ERROR')
+  t.notMatch(res.body, '10.1.2.3')
+  t.ok(logs.some((l) => l.level === 50 && JSON.stringify(l).includes('10.1.2.3')))
+})
+
+t.test('a claim that answers after storeTimeout is released, so retries are not held for a lease', async (t) => {
+  const memory = new MemoryStore()
+  const answered = deferred()
+  let slow = true
+  const store: IdempotencyStore = {
+    claim: async (key, token, lease) => {
+      if (!slow) return memory.claim(key, token, lease)
+      slow = false
+      await sleep(80)
+      const state = memory.claim(key, token, lease)
+      setImmediate(answered.resolve)
+      return state
+    },
+    complete: (key, token, ttl) => memory.complete(key, token, ttl),
+    release: (key, token) => memory.release(key, token)
+  }
+  const { app } = await build({ idempotency: { store, storeTimeout: 20 } })
+  let runs = 0
+  app.elevenlabs.onAny(() => { runs++ })
+  const event = transcription()
+  t.equal((await app.inject(resigned(event, 0))).statusCode, 503)
+  await answered.promise
+  t.equal((await app.inject(resigned(event, 1))).statusCode, 200, 'the late claim was released: the retry runs now, not after the lease')
+  t.equal(runs, 1)
+})
+
+t.test('a full MemoryStore refuses new claims (503) rather than drop one in progress', async (t) => {
+  const store = new MemoryStore({ maxEntries: 2 })
+  const { app } = await build({ idempotency: { store } })
+  const gate = deferred()
+  const started = deferred()
+  let running = 0
+  app.elevenlabs.onAny(async () => { if (++running === 2) started.resolve(); await gate.promise })
+  const a = app.inject(signed(transcription()))
+  const b = app.inject(signed(transcription()))
+  await started.promise
+  const c = await app.inject(signed(transcription()))
+  t.equal(c.statusCode, 503)
+  t.equal(c.headers['retry-after'], '5')
+  gate.resolve()
+  t.same([(await a).statusCode, (await b).statusCode], [200, 200])
+  t.equal((await app.inject(signed(transcription()))).statusCode, 200, 'finished entries make room again')
 })

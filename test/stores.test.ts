@@ -21,6 +21,33 @@ t.test('MemoryStore is bounded: past maxEntries the oldest entry goes', async (t
   t.equal(await store.claim('c', 'tok', 10_000), 'done', 'c is still remembered')
 })
 
+t.test('MemoryStore evicts finished or expired entries, oldest first, never a claim in progress', async (t) => {
+  let now = 0
+  const store = new MemoryStore({ maxEntries: 3, now: () => now })
+  store.claim('running', 'tok', 1000)
+  store.claim('done-old', 'tok', 1000)
+  store.complete('done-old', 'tok', 10_000)
+  store.claim('done-new', 'tok', 1000)
+  store.complete('done-new', 'tok', 10_000)
+  t.equal(store.claim('next', 'tok', 1000), 'claimed')
+  t.equal(store.claim('running', 'tok2', 1000), 'processing', 'the claim in progress stayed')
+  t.equal(store.claim('done-new', 'tok2', 1000), 'done', 'the newer finished entry stayed')
+  t.equal(store.claim('done-old', 'tok2', 1000), 'claimed', 'the oldest finished entry went')
+  // Held now: running, next, done-old (all in progress); done-new was the one finished entry.
+  t.equal(store.size, 3)
+  t.throws(() => store.claim('one-more', 'tok', 1000), /full/, 'only claims in progress left: refuse, do not drop one')
+  now = 1000 // the leases ended: expired claims make room
+  t.equal(store.claim('one-more', 'tok', 1000), 'claimed')
+  // complete for an entry that was evicted meanwhile records it again when there is room
+  const small = new MemoryStore({ maxEntries: 1 })
+  small.claim('a', 'tok', 1000)
+  small.complete('b', 'tok', 1000)
+  t.throws(() => small.claim('b', 'tok', 1000), /full/, 'no room (a is in progress): b was not recorded, and a is kept')
+  small.release('a', 'tok')
+  small.complete('b', 'tok', 1000)
+  t.equal(small.claim('b', 'tok', 1000), 'done', 'with room, a complete for an evicted entry records it')
+})
+
 t.test('MemoryStore expiry follows its clock, with no timers', async (t) => {
   let now = 1_000
   const store = new MemoryStore({ now: () => now })
@@ -34,8 +61,13 @@ t.test('MemoryStore expiry follows its clock, with no timers', async (t) => {
   t.equal(await store.claim('k', 'tok3', 100), 'done')
   now += 1
   t.equal(await store.claim('k', 'tok3', 100), 'claimed')
-  // No timer: a fresh process with a full store exits on its own (checked by tap finishing at all)
   t.throws(() => new MemoryStore({ maxEntries: 0 }), RangeError)
+  // No timer: claims and completes add no active handle that would keep the process alive.
+  const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+  const before = timers()
+  const busy = new MemoryStore()
+  for (let i = 0; i < 100; i++) { busy.claim(`k${i}`, 'tok', 60_000); busy.complete(`k${i}`, 'tok', 60_000) }
+  t.equal(timers(), before)
 })
 
 t.test('RedisStore refuses something that is not a Redis client', async (t) => {
@@ -58,6 +90,9 @@ t.test('RedisStore sends one atomic script per operation, with the prefixed key 
     ['string', 1, 'p:k', 'tok']
   ])
   t.match(calls[0]?.[0], /SET.*NX/)
+  // A reply that is not one of the three states is an error (answered 503), never a silent claim.
+  const odd = new RedisStore({ eval: async () => Buffer.from('claimed') })
+  await t.rejects(odd.claim('k', 'tok', 1000), /unexpected reply/)
   t.equal(new RedisStore({ eval: async () => 0 }) instanceof RedisStore, true)
 })
 

@@ -2,6 +2,7 @@
 // official SDK's constructEvent.
 import express from 'express'
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js'
+import { reportCpuOnExit } from './cpu.mjs'
 
 const client = new ElevenLabsClient({ apiKey: 'not-used-offline' })
 const app = express()
@@ -16,4 +17,7 @@ app.post('/webhook', express.raw({ type: 'application/json', limit: '64mb' }), a
     res.status(400).json({ error: err.message })
   }
 })
-app.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'))
+// Requests cut off when the load generator stops are not worth a stack trace on stderr.
+app.use((err, _req, res, _next) => { if (!res.headersSent) res.status(err.status ?? 500).end() })
+const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write('ready\n'))
+reportCpuOnExit(server)

@@ -1,7 +1,10 @@
 import type { ClaimState, IdempotencyStore } from './store.js'
 
 export interface MemoryStoreOptions {
-  /** Most keys kept; past it the oldest entry is evicted. Default 10 000. */
+  /**
+   * Most keys kept. Past it the oldest finished or expired entry is evicted, never a claim in
+   * progress. Default 50 000: remembers every event for the default 2 h TTL up to about 7 events/s.
+   */
   maxEntries?: number
   /** The clock, in milliseconds. For tests. */
   now?: () => number
@@ -14,7 +17,7 @@ interface Entry {
 }
 
 /**
- * The default store: one process's memory. Bounded (evicts the oldest entry), expiry checked
+ * The default store: one process's memory. Bounded (evicts the oldest finished entry), expiry checked
  * on access, so no timer keeps the process alive; synchronous, so a delivery waits on nothing. Several instances behind a load balancer
  * each have their own: use the Redis store there.
  */
@@ -24,7 +27,7 @@ export class MemoryStore implements IdempotencyStore {
   readonly #now: () => number
 
   constructor (options: MemoryStoreOptions = {}) {
-    const maxEntries = options.maxEntries ?? 10_000
+    const maxEntries = options.maxEntries ?? 50_000
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`)
     }
@@ -50,22 +53,35 @@ export class MemoryStore implements IdempotencyStore {
     // Re-insert so that Map order stays oldest-first for eviction.
     this.#entries.delete(key)
     this.#entries.set(key, entry)
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.#maxEntries) break
-      this.#entries.delete(oldest)
+  }
+
+  /** Evicts, oldest first, finished or expired entries until there is room for one more. */
+  #makeRoom (): boolean {
+    if (this.#entries.size < this.#maxEntries) return true
+    const now = this.#now()
+    for (const [key, entry] of this.#entries) {
+      if (entry.state === 'done' || entry.expiresAt <= now) {
+        this.#entries.delete(key)
+        if (this.#entries.size < this.#maxEntries) return true
+      }
     }
+    return false
   }
 
   claim (key: string, token: string, leaseMs: number): ClaimState {
     const entry = this.#live(key)
     if (entry !== undefined) return entry.state
+    // Dropping a claim in progress would let a copy run beside it: refuse instead (a 503, retried).
+    if (!this.#makeRoom()) throw new Error(`MemoryStore is full: ${this.#entries.size} claims in progress (maxEntries)`)
     this.#set(key, { state: 'processing', token, expiresAt: this.#now() + leaseMs })
     return 'claimed'
   }
 
   complete (key: string, token: string, ttlMs: number): void {
     const entry = this.#live(key)
-    if (entry === undefined || entry.token === token) {
+    // An entry evicted or expired meanwhile is recorded again if there is room; if not, a later
+    // copy may run again, which is the most a full store can promise.
+    if (entry?.token === token || (entry === undefined && this.#makeRoom())) {
       this.#set(key, { state: 'done', token, expiresAt: this.#now() + ttlMs })
     }
   }

@@ -9,7 +9,10 @@ export interface RedisEvalClient {
 }
 
 export interface RedisStoreOptions {
-  /** Prefix of every key. Default `elevenlabs-webhooks:`. */
+  /**
+   * Prefix of every key. Default `elevenlabs-webhooks:`. Give each webhook (and each environment
+   * sharing a Redis) its own, or their events deduplicate each other.
+   */
   prefix?: string
 }
 
@@ -50,7 +53,10 @@ export class RedisStore implements IdempotencyStore {
 
   async claim (key: string, token: string, leaseMs: number): Promise<ClaimState> {
     // A key that expires between SET NX and GET reads as 'processing': a retry will find it free.
-    return await this.#client.eval(CLAIM, 1, this.#prefix + key, token, Math.max(1, Math.ceil(leaseMs))) as ClaimState
+    const reply = await this.#client.eval(CLAIM, 1, this.#prefix + key, token, Math.max(1, Math.ceil(leaseMs)))
+    // Anything else (a client that answers Buffers, a proxy that mangles replies) must not pass for a claim.
+    if (reply === 'claimed' || reply === 'processing' || reply === 'done') return reply
+    throw new Error(`RedisStore: unexpected reply to a claim: ${String(reply).slice(0, 64)}`)
   }
 
   async complete (key: string, token: string, ttlMs: number): Promise<void> {

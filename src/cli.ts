@@ -1,0 +1,213 @@
+/**
+ * The `elevenlabs-webhooks` command: send signed sample events to a local endpoint, sign a body,
+ * print sample events. `main` takes its arguments and streams, so that it can be tested; the
+ * `bin.ts` entry runs it on the process.
+ */
+import { readFile } from 'node:fs/promises'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { computeSignature, generateSignatureHeader } from './signature.js'
+import { fixtures } from './fixtures.js'
+import { eventSchemas } from './events/index.js'
+import { DEFAULT_PATH } from './plugin.js'
+
+export const DEFAULT_URL = `http://127.0.0.1:3000${DEFAULT_PATH}`
+const SEND_TIMEOUT_MS = 10_000
+
+/** Exit codes: 0 delivered (2xx), 1 the endpoint refused the delivery, 2 bad usage, 3 the endpoint could not be reached. */
+export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2, UNREACHABLE: 3 } as const
+
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  /** The whole of standard input, for `-`. */
+  readStdin: () => Promise<Buffer>
+  env: Record<string, string | undefined>
+}
+
+class UsageError extends Error {}
+
+const HELP = {
+  main: `Usage: elevenlabs-webhooks <command> [options]
+
+Send signed ElevenLabs webhook events to your endpoint, sign bodies, and print sample events.
+
+Commands:
+  send <type>      sign and POST an event (the sample of <type>, or your --data) and print the answer
+  sign <file|->    print the ElevenLabs-Signature header for the exact bytes of a body
+  fixtures [type]  list the event types, or print the sample event of one
+
+Run "elevenlabs-webhooks <command> --help" for the options of a command.
+Exit codes: 0 delivered (2xx), 1 refused by the endpoint, 2 bad usage, 3 endpoint unreachable.
+`,
+  send: `Usage: elevenlabs-webhooks send <type> [options]
+
+Signs an event of <type> and POSTs it like ElevenLabs does, then prints the status and body.
+
+Options:
+  --url <url>           endpoint (default ${DEFAULT_URL})
+  --secret <secret>     webhook secret (default: $ELEVENLABS_WEBHOOK_SECRET)
+  --data <file|->       JSON file (or - for stdin) with the event's data; default: the sample's
+  --timestamp <seconds> signature and event timestamp, unix seconds (default: now)
+  --tamper              send a wrong signature, to see the endpoint refuse it
+  -h, --help            show this help
+
+Example:
+  elevenlabs-webhooks send voice.cloned --secret wsec_123
+`,
+  sign: `Usage: elevenlabs-webhooks sign [options] <file|->
+
+Prints the ElevenLabs-Signature header value (t=…,v0=…) for the exact bytes of a file or stdin.
+
+Options:
+  --secret <secret>     webhook secret (default: $ELEVENLABS_WEBHOOK_SECRET)
+  --timestamp <seconds> unix seconds (default: now)
+  -h, --help            show this help
+`,
+  fixtures: `Usage: elevenlabs-webhooks fixtures [type]
+
+Without a type, lists the event types that have a sample; with one, prints its sample event (JSON).
+
+Options:
+  -h, --help            show this help
+`
+}
+
+function parse (args: string[], options: NonNullable<ParseArgsConfig['options']>): ReturnType<typeof parseArgs> {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true })
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+}
+
+function secretOf (values: Record<string, unknown>, io: CliIo): string {
+  const secret = (values.secret as string | undefined) ?? io.env.ELEVENLABS_WEBHOOK_SECRET
+  if (secret === undefined || secret === '') {
+    throw new UsageError('no secret: pass --secret or set ELEVENLABS_WEBHOOK_SECRET (npm start prints the one it uses)')
+  }
+  return secret
+}
+
+function timestampOf (values: Record<string, unknown>): number {
+  const raw = values.timestamp as string | undefined
+  if (raw === undefined) return Math.floor(Date.now() / 1000)
+  if (!/^\d{1,11}$/.test(raw)) throw new UsageError(`--timestamp must be unix seconds (a whole number), got "${raw}"`)
+  return Number(raw)
+}
+
+async function readInput (source: string, io: CliIo): Promise<Buffer> {
+  if (source === '-') return await io.readStdin()
+  try {
+    return await readFile(source)
+  } catch (err) {
+    throw new UsageError(`cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+}
+
+function onePositional (positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`expected ${what}, got ${positionals.length === 0 ? 'nothing' : positionals.join(' ')}`)
+  return positionals[0] as string
+}
+
+async function send (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    url: { type: 'string' },
+    secret: { type: 'string' },
+    data: { type: 'string' },
+    timestamp: { type: 'string' },
+    tamper: { type: 'boolean' }
+  })
+  if (values.help === true) { io.stdout(HELP.send); return ExitCode.OK }
+  const type = onePositional(positionals, 'one event type (see "elevenlabs-webhooks fixtures")')
+  const secret = secretOf(values, io)
+  const timestamp = timestampOf(values)
+  const url = (values.url as string | undefined) ?? DEFAULT_URL
+  if (!URL.canParse(url)) throw new UsageError(`--url is not a URL: ${url}`)
+
+  let data: unknown
+  if (values.data !== undefined) {
+    const text = (await readInput(values.data as string, io)).toString('utf8')
+    try {
+      data = JSON.parse(text)
+    } catch {
+      throw new UsageError(`--data ${values.data as string} is not JSON`)
+    }
+  } else {
+    const sample = (fixtures as Record<string, { data: unknown } | undefined>)[type]
+    if (sample === undefined) throw new UsageError(`no sample for "${type}": pass --data with its data. Types with a sample: ${Object.keys(fixtures).join(', ')}`)
+    data = sample.data
+  }
+
+  const body = JSON.stringify({ type, event_timestamp: timestamp, data })
+  const signature = values.tamper === true
+    ? `t=${timestamp},v0=${computeSignature(body, `${secret}-tampered`, timestamp)}`
+    : generateSignatureHeader({ payload: body, secret, timestamp })
+
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature },
+      body,
+      signal: AbortSignal.timeout(SEND_TIMEOUT_MS)
+    })
+  } catch (err) {
+    const cause = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).name
+    io.stderr(`elevenlabs-webhooks: cannot reach ${url} (${cause}). Is the service running? (npm start)\n`)
+    return ExitCode.UNREACHABLE
+  }
+  const answer = await response.text()
+  const out = `POST ${url} ${type}${values.tamper === true ? ' (tampered signature)' : ''} → ${response.status} ${response.statusText}\n${answer}\n`
+  if (response.ok) { io.stdout(out); return ExitCode.OK }
+  io.stderr(out)
+  return ExitCode.REJECTED
+}
+
+async function sign (args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, { secret: { type: 'string' }, timestamp: { type: 'string' } })
+  if (values.help === true) { io.stdout(HELP.sign); return ExitCode.OK }
+  const source = onePositional(positionals, 'a file or - for stdin')
+  const secret = secretOf(values, io)
+  const timestamp = timestampOf(values)
+  io.stdout(generateSignatureHeader({ payload: await readInput(source, io), secret, timestamp }) + '\n')
+  return ExitCode.OK
+}
+
+function listFixtures (args: string[], io: CliIo): number {
+  const { values, positionals } = parse(args, {})
+  if (values.help === true) { io.stdout(HELP.fixtures); return ExitCode.OK }
+  if (positionals.length > 1) throw new UsageError(`expected at most one type, got ${positionals.join(' ')}`)
+  const type = positionals[0]
+  if (type === undefined) {
+    const width = Math.max(...Object.keys(fixtures).map((k) => k.length))
+    for (const key of Object.keys(fixtures) as Array<keyof typeof fixtures>) {
+      io.stdout(`${key.padEnd(width)}  ${eventSchemas[key].description ?? ''}\n`)
+    }
+    return ExitCode.OK
+  }
+  const sample = (fixtures as Record<string, unknown>)[type]
+  if (sample === undefined) throw new UsageError(`no sample for "${type}". Types: ${Object.keys(fixtures).join(', ')}`)
+  io.stdout(JSON.stringify(sample, null, 2) + '\n')
+  return ExitCode.OK
+}
+
+/** Runs the command line `args` (without node and the script); resolves to the exit code. */
+export async function main (args: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = args
+  try {
+    switch (command) {
+      case 'send': return await send(rest, io)
+      case 'sign': return await sign(rest, io)
+      case 'fixtures': return listFixtures(rest, io)
+      case undefined: case '-h': case '--help': case 'help':
+        io.stdout(HELP.main)
+        return command === undefined ? ExitCode.USAGE : ExitCode.OK
+      default:
+        throw new UsageError(`unknown command "${command}"`)
+    }
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    io.stderr(`elevenlabs-webhooks: ${err.message}\nRun "elevenlabs-webhooks ${command === 'send' || command === 'sign' || command === 'fixtures' ? `${command} ` : ''}--help" for usage.\n`)
+    return ExitCode.USAGE
+  }
+}
