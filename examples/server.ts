@@ -47,7 +47,9 @@ const lines = [
     ? `No ELEVENLABS_WEBHOOK_SECRET set: using a secret made for this run: ${secret}`
     : 'Using the secret from ELEVENLABS_WEBHOOK_SECRET.',
   '',
-  'Send it a signed test event (the signature is valid for 30 minutes):',
+  'Send it a signed voice.cloned event, from another terminal:',
+  `  ELEVENLABS_WEBHOOK_SECRET=${secret} npm run cli -- send voice.cloned${port === 3000 && host === '127.0.0.1' ? '' : ` --url ${url}`}`,
+  'or with curl (this signature is valid for 30 minutes):',
   `  curl -sS -X POST ${url} -H 'content-type: application/json' -H 'elevenlabs-signature: ${signature}' -d '${body}'`,
   ''
 ]

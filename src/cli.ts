@@ -100,7 +100,7 @@ async function readInput (source: string, io: CliIo): Promise<Buffer> {
   try {
     return await readFile(source)
   } catch (err) {
-    throw new UsageError(`cannot read ${source}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new UsageError(`cannot read ${source}: ${String((err as NodeJS.ErrnoException).code)}`)
   }
 }
 
@@ -181,7 +181,7 @@ function listFixtures (args: string[], io: CliIo): number {
   if (type === undefined) {
     const width = Math.max(...Object.keys(fixtures).map((k) => k.length))
     for (const key of Object.keys(fixtures) as Array<keyof typeof fixtures>) {
-      io.stdout(`${key.padEnd(width)}  ${eventSchemas[key].description ?? ''}\n`)
+      io.stdout(`${key.padEnd(width)}  ${String(eventSchemas[key].description)}\n`)
     }
     return ExitCode.OK
   }
