@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `elevenlabs-webhooks` executable: runs the CLI on this process's arguments and streams.
-import { main } from './cli.js'
+import { exitQuietlyOnBrokenPipe, main } from './cli.js'
+
+exitQuietlyOnBrokenPipe(process.stdout, (code) => process.exit(code))
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => { process.stdout.write(text) },

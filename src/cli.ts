@@ -11,7 +11,7 @@ import { eventSchemas } from './events/index.js'
 import { DEFAULT_PATH } from './plugin.js'
 
 export const DEFAULT_URL = `http://127.0.0.1:3000${DEFAULT_PATH}`
-const SEND_TIMEOUT_MS = 10_000
+const DEFAULT_SEND_TIMEOUT_S = 10
 
 /** Exit codes: 0 delivered (2xx), 1 the endpoint refused the delivery, 2 bad usage, 3 the endpoint could not be reached. */
 export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2, UNREACHABLE: 3 } as const
@@ -49,6 +49,7 @@ Options:
   --data <file|->       JSON file (or - for stdin) with the event's data; default: the sample's
   --timestamp <seconds> signature and event timestamp, unix seconds (default: now)
   --tamper              send a wrong signature, to see the endpoint refuse it
+  --timeout <seconds>   how long to wait for the answer (default ${DEFAULT_SEND_TIMEOUT_S})
   -h, --help            show this help
 
 Example:
@@ -115,7 +116,8 @@ async function send (args: string[], io: CliIo): Promise<number> {
     secret: { type: 'string' },
     data: { type: 'string' },
     timestamp: { type: 'string' },
-    tamper: { type: 'boolean' }
+    tamper: { type: 'boolean' },
+    timeout: { type: 'string' }
   })
   if (values.help === true) { io.stdout(HELP.send); return ExitCode.OK }
   const type = onePositional(positionals, 'one event type (see "elevenlabs-webhooks fixtures")')
@@ -123,6 +125,8 @@ async function send (args: string[], io: CliIo): Promise<number> {
   const timestamp = timestampOf(values)
   const url = (values.url as string | undefined) ?? DEFAULT_URL
   if (!URL.canParse(url)) throw new UsageError(`--url is not a URL: ${url}`)
+  const timeout = Number(values.timeout ?? DEFAULT_SEND_TIMEOUT_S)
+  if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout as string}"`)
 
   let data: unknown
   if (values.data !== undefined) {
@@ -149,11 +153,12 @@ async function send (args: string[], io: CliIo): Promise<number> {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature },
       body,
-      signal: AbortSignal.timeout(SEND_TIMEOUT_MS)
+      signal: AbortSignal.timeout(timeout * 1000)
     })
   } catch (err) {
-    const cause = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).name
-    io.stderr(`elevenlabs-webhooks: cannot reach ${url} (${cause}). Is the service running? (npm start)\n`)
+    const cause = (err as Error & { cause?: { code?: string, message?: string } }).cause
+    const reason = cause?.code ?? cause?.message ?? (err as Error).message
+    io.stderr(`elevenlabs-webhooks: cannot reach ${url} (${reason}). Is the service running? (npm start)\n`)
     return ExitCode.UNREACHABLE
   }
   const answer = await response.text()
@@ -189,6 +194,17 @@ function listFixtures (args: string[], io: CliIo): number {
   if (sample === undefined) throw new UsageError(`no sample for "${type}". Types: ${Object.keys(fixtures).join(', ')}`)
   io.stdout(JSON.stringify(sample, null, 2) + '\n')
   return ExitCode.OK
+}
+
+/**
+ * `elevenlabs-webhooks fixtures | head` closes the pipe early: that is the reader's choice, not
+ * an error worth a stack trace.
+ */
+export function exitQuietlyOnBrokenPipe (stream: NodeJS.EventEmitter, exit: (code: number) => void): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+    exit(ExitCode.OK)
+  })
 }
 
 /** Runs the command line `args` (without node and the script); resolves to the exit code. */

@@ -6,7 +6,10 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import elevenlabsWebhooks, { constructEvent, eventSchemas } from '../src/index.js'
 import { fixtures } from '../src/fixtures.js'
-import { main, DEFAULT_URL, type CliIo } from '../src/cli.js'
+import { EventEmitter } from 'node:events'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { exitQuietlyOnBrokenPipe, main, DEFAULT_URL, type CliIo } from '../src/cli.js'
 
 const secret = 'whsec_cli_test_secret'
 
@@ -152,9 +155,32 @@ t.test('--help on every command', async (t) => {
   t.match((await run(['send', '--help'])).stdout, DEFAULT_URL)
 })
 
-t.test('send uses ELEVENLABS_WEBHOOK_SECRET and the default URL', async (t) => {
-  // Nothing listens on the default URL's port in this test; the point is which URL is tried.
-  const res = await run(['send', 'voice.cloned', '--url', 'http://127.0.0.1:9/webhook'], { ELEVENLABS_WEBHOOK_SECRET: secret })
+t.test('send reads ELEVENLABS_WEBHOOK_SECRET; a URL fetch refuses is explained', async (t) => {
+  const { url, seen } = await server(t)
+  t.equal((await run(['send', 'voice.cloned', '--url', url], { ELEVENLABS_WEBHOOK_SECRET: secret })).code, 0)
+  t.equal(seen.length, 1)
+  // Port 9 is on fetch's list of bad ports: refused before any connection, with a reason.
+  const refused = await run(['send', 'voice.cloned', '--url', 'http://127.0.0.1:9/webhook'], { ELEVENLABS_WEBHOOK_SECRET: secret })
+  t.equal(refused.code, 3)
+  t.match(refused.stderr, 'cannot reach http://127.0.0.1:9/webhook (bad port)')
+})
+
+t.test('send --timeout: an endpoint that never answers is given up on, exit 3', async (t) => {
+  const silent = createServer(() => {}) // accepts, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { silent.closeAllConnections(); silent.close() })
+  const { port } = silent.address() as AddressInfo
+  const res = await run(['send', 'voice.cloned', '--secret', secret, '--url', `http://127.0.0.1:${port}/webhook`, '--timeout', '0.2'])
   t.equal(res.code, 3)
-  t.match(res.stderr, 'cannot reach http://127.0.0.1:9/webhook')
+  t.match(res.stderr, /cannot reach .* \(The operation was aborted due to timeout\)/)
+  t.equal((await run(['send', 'voice.cloned', '--secret', secret, '--timeout', '0'])).code, 2)
+})
+
+t.test('a closed pipe on stdout ends the command quietly; other stream errors still throw', async (t) => {
+  const stream = new EventEmitter()
+  const exits: number[] = []
+  exitQuietlyOnBrokenPipe(stream, (code) => { exits.push(code) })
+  stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))
+  t.same(exits, [0])
+  t.throws(() => stream.emit('error', Object.assign(new Error('disk full'), { code: 'ENOSPC' })), /disk full/)
 })
