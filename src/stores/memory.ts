@@ -10,11 +10,13 @@ export interface MemoryStoreOptions {
   now?: () => number
 }
 
-interface Entry {
-  state: 'processing' | 'done'
-  token: string
-  expiresAt: number
-}
+/**
+ * A claim in progress, or (a bare number: when it expires) an event done. Done entries are most
+ * of a full store, so they are kept as small as they can be: about half the memory per entry.
+ */
+type Entry = { token: string, expiresAt: number } | number
+
+const expiresAt = (entry: Entry): number => typeof entry === 'number' ? entry : entry.expiresAt
 
 /**
  * The default store: one process's memory. Bounded (evicts the oldest finished entry), expiry checked
@@ -42,7 +44,7 @@ export class MemoryStore implements IdempotencyStore {
 
   #live (key: string): Entry | undefined {
     const entry = this.#entries.get(key)
-    if (entry !== undefined && entry.expiresAt <= this.#now()) {
+    if (entry !== undefined && expiresAt(entry) <= this.#now()) {
       this.#entries.delete(key)
       return undefined
     }
@@ -60,7 +62,7 @@ export class MemoryStore implements IdempotencyStore {
     if (this.#entries.size < this.#maxEntries) return true
     const now = this.#now()
     for (const [key, entry] of this.#entries) {
-      if (entry.state === 'done' || entry.expiresAt <= now) {
+      if (typeof entry === 'number' || entry.expiresAt <= now) {
         this.#entries.delete(key)
         if (this.#entries.size < this.#maxEntries) return true
       }
@@ -70,10 +72,10 @@ export class MemoryStore implements IdempotencyStore {
 
   claim (key: string, token: string, leaseMs: number): ClaimState {
     const entry = this.#live(key)
-    if (entry !== undefined) return entry.state
+    if (entry !== undefined) return typeof entry === 'number' ? 'done' : 'processing'
     // Dropping a claim in progress would let a copy run beside it: refuse instead (a 503, retried).
     if (!this.#makeRoom()) throw new Error(`MemoryStore is full: ${this.#entries.size} claims in progress (maxEntries)`)
-    this.#set(key, { state: 'processing', token, expiresAt: this.#now() + leaseMs })
+    this.#set(key, { token, expiresAt: this.#now() + leaseMs })
     return 'claimed'
   }
 
@@ -81,13 +83,12 @@ export class MemoryStore implements IdempotencyStore {
     const entry = this.#live(key)
     // An entry evicted or expired meanwhile is recorded again if there is room; if not, a later
     // copy may run again, which is the most a full store can promise.
-    if (entry?.token === token || (entry === undefined && this.#makeRoom())) {
-      this.#set(key, { state: 'done', token, expiresAt: this.#now() + ttlMs })
-    }
+    const ours = entry !== undefined && typeof entry !== 'number' && entry.token === token
+    if (ours || (entry === undefined && this.#makeRoom())) this.#set(key, this.#now() + ttlMs)
   }
 
   release (key: string, token: string): void {
     const entry = this.#live(key)
-    if (entry?.token === token && entry.state === 'processing') this.#entries.delete(key)
+    if (entry !== undefined && typeof entry !== 'number' && entry.token === token) this.#entries.delete(key)
   }
 }
