@@ -1,7 +1,6 @@
 // The three benchmark payloads. Each is a constant prefix plus a short varying suffix (the
 // conversation_id, last in the body), so that every request is a distinct event while the load
 // generator signs it cheaply (see sign.mjs).
-import { randomBytes } from 'node:crypto'
 
 function turns (count) {
   const out = []
@@ -16,6 +15,17 @@ function turns (count) {
       llm_override: null,
       conversation_turn_metrics: null
     })
+  }
+  return out
+}
+
+/** Bytes that look random but are the same in every process (the load generator builds its own copy). */
+function seededBytes (length) {
+  const out = Buffer.alloc(length)
+  let x = 0x9e3779b9
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5
+    out[i] = x & 0xff
   }
   return out
 }
@@ -38,7 +48,7 @@ const analysis = { call_successful: 'success', transcript_summary: 'The caller c
 export function payloads () {
   const small = build('post_call_transcription', { agent_id: 'agent_bench', status: 'done', user_id: null, transcript: turns(7), metadata, analysis, has_audio: true }, 2048)
   const medium = build('post_call_transcription', { agent_id: 'agent_bench', status: 'done', user_id: null, transcript: turns(230), metadata, analysis, has_audio: true }, 50 * 1024)
-  const large = build('post_call_audio', { agent_id: 'agent_bench', full_audio: randomBytes(3 * 1024 * 1024).toString('base64') }, 4 * 1024 * 1024)
+  const large = build('post_call_audio', { agent_id: 'agent_bench', full_audio: seededBytes(3 * 1024 * 1024).toString('base64') }, 4 * 1024 * 1024)
   return [
     { ...small, name: 'small' },
     { ...medium, name: 'medium' },

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
+import { prefixSigner } from './sign.mjs'
 
 const here = new URL('.', import.meta.url)
 const secret = 'wsec_bench_secret'
@@ -63,10 +64,17 @@ async function post (port, body, header) {
   return res.status
 }
 
-/** Every server must accept a valid event (200) and refuse a bad one (400) before it is measured. */
+/**
+ * Every server must accept a valid event (200) and refuse a bad one (400) before it is measured.
+ * The valid one is signed the load generator's way (sign.mjs), and that signature must equal the
+ * plugin's own: what is measured is what was checked.
+ */
 async function selfCheck (target, payload) {
-  const body = Buffer.concat([payload.prefix, Buffer.from(payload.suffix(999_999_999))])
-  const header = generateSignatureHeader({ payload: body, secret })
+  const timestamp = Math.floor(Date.now() / 1000)
+  const suffix = payload.suffix(999_999_999)
+  const body = Buffer.concat([payload.prefix, Buffer.from(suffix)])
+  const header = `t=${timestamp},v0=${prefixSigner(secret, Buffer.concat([Buffer.from(`${timestamp}.`), payload.prefix]))(suffix)}`
+  if (header !== generateSignatureHeader({ payload: body, secret, timestamp })) throw new Error('the load generator signs differently from the plugin')
   const valid = await post(target.port, body, header)
   const tampered = Buffer.from(body)
   tampered[tampered.length - 5] ^= 1
@@ -101,6 +109,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     const order = targets.map((_, i) => targets[(i + round) % targets.length])
     for (const target of order) {
       const r = load(target, payload, duration, next)
+      if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
       next = r.next
       runs.get(target.id).push(r)
       process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s\n`)

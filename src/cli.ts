@@ -4,7 +4,7 @@
  * `bin.ts` entry runs it on the process.
  */
 import { readFile } from 'node:fs/promises'
-import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { inspect, parseArgs, type ParseArgsConfig } from 'node:util'
 import { computeSignature, generateSignatureHeader } from './signature.js'
 import { fixtures } from './fixtures.js'
 import { eventSchemas } from './events/index.js'
@@ -13,8 +13,8 @@ import { DEFAULT_PATH } from './plugin.js'
 export const DEFAULT_URL = `http://127.0.0.1:3000${DEFAULT_PATH}`
 const DEFAULT_SEND_TIMEOUT_S = 10
 
-/** Exit codes: 0 delivered (2xx), 1 the endpoint refused the delivery, 2 bad usage, 3 the endpoint could not be reached. */
-export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2, UNREACHABLE: 3 } as const
+/** Exit codes: 0 delivered (2xx), 1 the endpoint refused the delivery, 2 bad usage, 3 the endpoint could not be reached or did not answer, 4 an unexpected failure. */
+export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2, UNREACHABLE: 3, UNEXPECTED: 4 } as const
 
 export interface CliIo {
   stdout: (text: string) => void
@@ -37,7 +37,8 @@ Commands:
   fixtures [type]  list the event types, or print the sample event of one
 
 Run "elevenlabs-webhooks <command> --help" for the options of a command.
-Exit codes: 0 delivered (2xx), 1 refused by the endpoint, 2 bad usage, 3 endpoint unreachable.
+Exit codes: 0 delivered (2xx), 1 refused by the endpoint, 2 bad usage, 3 endpoint unreachable
+or silent, 4 an unexpected failure.
 `,
   send: `Usage: elevenlabs-webhooks send <type> [options]
 
@@ -46,7 +47,9 @@ Signs an event of <type> and POSTs it like ElevenLabs does, then prints the stat
 Options:
   --url <url>           endpoint (default ${DEFAULT_URL})
   --secret <secret>     webhook secret (default: $ELEVENLABS_WEBHOOK_SECRET)
-  --data <file|->       JSON file (or - for stdin) with the event's data; default: the sample's
+  --data <file|->       JSON file (or - for stdin): the event's data, or a whole event
+                        (with "type" and "data", sent byte for byte, as "fixtures <type>" prints);
+                        default: the sample's data
   --timestamp <seconds> signature and event timestamp, unix seconds (default: now)
   --tamper              send a wrong signature, to see the endpoint refuse it
   --timeout <seconds>   how long to wait for the answer (default ${DEFAULT_SEND_TIMEOUT_S})
@@ -124,44 +127,55 @@ async function send (args: string[], io: CliIo): Promise<number> {
   const secret = secretOf(values, io)
   const timestamp = timestampOf(values)
   const url = (values.url as string | undefined) ?? DEFAULT_URL
-  if (!URL.canParse(url)) throw new UsageError(`--url is not a URL: ${url}`)
+  if (!/^https?:\/\//i.test(url) || !URL.canParse(url)) throw new UsageError(`--url must be an http:// or https:// URL, got "${url}"`)
   const timeout = Number(values.timeout ?? DEFAULT_SEND_TIMEOUT_S)
-  if (!(timeout > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout as string}"`)
+  if (!(timeout > 0 && timeout <= 3600)) throw new UsageError(`--timeout must be a number of seconds above 0, at most 3600, got "${values.timeout as string}"`)
 
-  let data: unknown
+  let body: string | Buffer
   if (values.data !== undefined) {
-    const text = (await readInput(values.data as string, io)).toString('utf8')
+    const bytes = await readInput(values.data as string, io)
+    let parsed: unknown
     try {
-      data = JSON.parse(text)
+      parsed = JSON.parse(bytes.toString('utf8'))
     } catch {
       throw new UsageError(`--data ${values.data as string} is not JSON`)
+    }
+    const envelope = parsed as { type?: unknown, data?: unknown } | null
+    if (typeof envelope === 'object' && envelope !== null && typeof envelope.type === 'string' && 'data' in envelope) {
+      // A whole event (what "fixtures <type>" prints): sent exactly as it is.
+      if (envelope.type !== type) throw new UsageError(`--data holds a "${envelope.type}" event, not "${type}"`)
+      body = bytes
+    } else {
+      body = JSON.stringify({ type, event_timestamp: timestamp, data: parsed })
     }
   } else {
     const sample = (fixtures as Record<string, { data: unknown } | undefined>)[type]
     if (sample === undefined) throw new UsageError(`no sample for "${type}": pass --data with its data. Types with a sample: ${Object.keys(fixtures).join(', ')}`)
-    data = sample.data
+    body = JSON.stringify({ type, event_timestamp: timestamp, data: sample.data })
   }
 
-  const body = JSON.stringify({ type, event_timestamp: timestamp, data })
   const signature = values.tamper === true
     ? `t=${timestamp},v0=${computeSignature(body, `${secret}-tampered`, timestamp)}`
     : generateSignatureHeader({ payload: body, secret, timestamp })
 
   let response: Response
+  let answer: string
   try {
     response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature },
       body,
-      signal: AbortSignal.timeout(timeout * 1000)
+      // A redirect would turn the POST into a GET elsewhere: report it, do not follow it.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(Math.ceil(timeout * 1000))
     })
+    answer = await response.text()
   } catch (err) {
     const cause = (err as Error & { cause?: { code?: string, message?: string } }).cause
     const reason = cause?.code ?? cause?.message ?? (err as Error).message
-    io.stderr(`elevenlabs-webhooks: cannot reach ${url} (${reason}). Is the service running? (npm start)\n`)
+    io.stderr(`elevenlabs-webhooks: no answer from ${url} (${reason}). Is the service running? (npm start)\n`)
     return ExitCode.UNREACHABLE
   }
-  const answer = await response.text()
   const out = `POST ${url} ${type}${values.tamper === true ? ' (tampered signature)' : ''} → ${response.status} ${response.statusText}\n${answer}\n`
   if (response.ok) { io.stdout(out); return ExitCode.OK }
   io.stderr(out)
@@ -215,14 +229,21 @@ export async function main (args: string[], io: CliIo): Promise<number> {
       case 'send': return await send(rest, io)
       case 'sign': return await sign(rest, io)
       case 'fixtures': return listFixtures(rest, io)
-      case undefined: case '-h': case '--help': case 'help':
+      case 'help':
+        if (rest[0] === 'send' || rest[0] === 'sign' || rest[0] === 'fixtures') { io.stdout(HELP[rest[0]]); return ExitCode.OK }
+        io.stdout(HELP.main)
+        return ExitCode.OK
+      case undefined: case '-h': case '--help':
         io.stdout(HELP.main)
         return command === undefined ? ExitCode.USAGE : ExitCode.OK
       default:
         throw new UsageError(`unknown command "${command}"`)
     }
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err
+    if (!(err instanceof UsageError)) {
+      io.stderr(`elevenlabs-webhooks: unexpected failure: ${inspect(err)}\n`)
+      return ExitCode.UNEXPECTED
+    }
     io.stderr(`elevenlabs-webhooks: ${err.message}\nRun "elevenlabs-webhooks ${command === 'send' || command === 'sign' || command === 'fixtures' ? `${command} ` : ''}--help" for usage.\n`)
     return ExitCode.USAGE
   }

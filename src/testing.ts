@@ -2,7 +2,7 @@
  * The test kit, at `fastify-elevenlabs-webhooks/testing`: sample events and one-line signed
  * `fastify.inject` deliveries, signing the exact bytes it sends.
  */
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
+import type { InjectOptions, LightMyRequestResponse } from 'fastify'
 import type { Static } from '@sinclair/typebox'
 import { generateSignatureHeader } from './signature.js'
 import { fixtures, type EventFixtures } from './fixtures.js'
@@ -60,7 +60,12 @@ export function signedRequest (event: object | string | Buffer, options: SignedR
   }
 }
 
+/** What injectEvent needs of an app: any Fastify instance, whatever its logger, server or type provider. */
+export interface Injectable {
+  inject (options: InjectOptions): PromiseLike<LightMyRequestResponse>
+}
+
 /** Delivers `event` to `app` as ElevenLabs would, signed, and returns the inject response. */
-export async function injectEvent (app: FastifyInstance, event: object | string | Buffer, options: SignedRequestOptions): Promise<LightMyRequestResponse> {
+export async function injectEvent (app: Injectable, event: object | string | Buffer, options: SignedRequestOptions): Promise<LightMyRequestResponse> {
   return await app.inject(signedRequest(event, options))
 }

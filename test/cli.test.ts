@@ -87,7 +87,7 @@ t.test('send to an unreachable URL: a clear message and exit 3', async (t) => {
   await app.close() // a port that was just free: nothing listens there now
   const res = await cli(['send', 'voice.cloned', '--url', `${address}/webhook`, '--secret', secret])
   t.equal(res.code, 3)
-  t.match(res.stderr, `cannot reach ${address}/webhook (ECONNREFUSED)`)
+  t.match(res.stderr, `no answer from ${address}/webhook (ECONNREFUSED)`)
 })
 
 t.test('sign: the header for a file\'s exact bytes, which constructEvent accepts', async (t) => {
@@ -119,7 +119,9 @@ t.test('usage errors: a message, a hint and exit 2', async (t) => {
     [['send', 'a', 'b'], /expected one event type .*, got a b/],
     [['send', 'voice.cloned'], /no secret: pass --secret or set ELEVENLABS_WEBHOOK_SECRET/],
     [['send', 'voice.cloned', '--secret', 's', '--timestamp', '17e8'], /--timestamp must be unix seconds/],
-    [['send', 'voice.cloned', '--secret', 's', '--url', 'not a url'], /--url is not a URL/],
+    [['send', 'voice.cloned', '--secret', 's', '--url', 'not a url'], /--url must be an http:\/\/ or https:\/\/ URL/],
+    [['send', 'voice.cloned', '--secret', 's', '--url', 'localhost:3000/webhook'], /--url must be an http:\/\/ or https:\/\/ URL/],
+    [['send', 'voice.cloned', '--secret', 's', '--timeout', '1e10'], /--timeout must be/],
     [['send', 'crm.lead', '--secret', 's'], /no sample for "crm.lead": pass --data/],
     [['send', 'voice.cloned', '--secret', 's', '--data', '/nonexistent/file.json'], /cannot read \/nonexistent\/file.json: ENOENT/],
     [['send', 'voice.cloned', '--secret', 's', '--data', '-'], /--data - is not JSON/],
@@ -141,17 +143,48 @@ t.test('usage errors: a message, a hint and exit 2', async (t) => {
   t.equal(real.code, 2, 'the real process exits 2 as well')
 })
 
-t.test('an unexpected failure is not dressed up as a usage error', async (t) => {
-  const io: CliIo = { stdout: () => {}, stderr: () => {}, env: {}, readStdin: async () => { throw new Error('stdin closed') } }
-  await t.rejects(main(['sign', '--secret', 's', '-'], io), { message: 'stdin closed' })
+t.test('an unexpected failure is not dressed up as a usage error: its own message and exit 4', async (t) => {
+  let stderr = ''
+  const io: CliIo = { stdout: () => {}, stderr: (text) => { stderr += text }, env: {}, readStdin: async () => { throw new Error('stdin closed') } }
+  t.equal(await main(['sign', '--secret', 's', '-'], io), 4)
+  t.match(stderr, 'elevenlabs-webhooks: unexpected failure: Error: stdin closed')
+})
+
+t.test('send --data takes a whole event too, as "fixtures <type>" prints it, and sends it byte for byte', async (t) => {
+  const { url, seen } = await server(t)
+  const printed = (await run(['fixtures', 'post_call_transcription'])).stdout
+  const res = await run(['send', 'post_call_transcription', '--url', url, '--secret', secret, '--data', '-'], {}, printed)
+  t.equal(res.code, 0, res.stderr)
+  t.same(seen, [fixtures.post_call_transcription])
+  const wrongType = await run(['send', 'voice.cloned', '--url', url, '--secret', secret, '--data', '-'], {}, printed)
+  t.equal(wrongType.code, 2)
+  t.match(wrongType.stderr, '--data holds a "post_call_transcription" event, not "voice.cloned"')
+})
+
+t.test('send reports redirects instead of following them, and a connection cut mid-answer', async (t) => {
+  const odd = createServer((req, res) => {
+    if (req.url === '/moved') { res.writeHead(302, { location: '/elsewhere' }).end(); return }
+    res.writeHead(200, { 'content-length': '100' }).write('{"succ') // then cut
+    res.destroy()
+  })
+  await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { odd.closeAllConnections(); odd.close() })
+  const { port } = odd.address() as AddressInfo
+  const moved = await run(['send', 'voice.cloned', '--secret', secret, '--url', `http://127.0.0.1:${port}/moved`])
+  t.equal(moved.code, 1)
+  t.match(moved.stderr, '→ 302')
+  const cut = await run(['send', 'voice.cloned', '--secret', secret, '--url', `http://127.0.0.1:${port}/cut`])
+  t.equal(cut.code, 3)
+  t.match(cut.stderr, /no answer from http:\/\/127.0.0.1:\d+\/cut/)
 })
 
 t.test('--help on every command', async (t) => {
-  for (const args of [['--help'], ['help'], ['send', '--help'], ['sign', '-h'], ['fixtures', '--help']]) {
+  for (const args of [['--help'], ['help'], ['send', '--help'], ['sign', '-h'], ['fixtures', '--help'], ['help', 'sign']]) {
     const res = await run(args)
     t.equal(res.code, 0, args.join(' '))
     t.match(res.stdout, /^Usage: elevenlabs-webhooks/)
   }
+  t.match((await run(['help', 'send'])).stdout, /^Usage: elevenlabs-webhooks send <type>/)
   t.match((await run(['send', '--help'])).stdout, DEFAULT_URL)
 })
 
@@ -162,7 +195,7 @@ t.test('send reads ELEVENLABS_WEBHOOK_SECRET; a URL fetch refuses is explained',
   // Port 9 is on fetch's list of bad ports: refused before any connection, with a reason.
   const refused = await run(['send', 'voice.cloned', '--url', 'http://127.0.0.1:9/webhook'], { ELEVENLABS_WEBHOOK_SECRET: secret })
   t.equal(refused.code, 3)
-  t.match(refused.stderr, 'cannot reach http://127.0.0.1:9/webhook (bad port)')
+  t.match(refused.stderr, 'no answer from http://127.0.0.1:9/webhook (bad port)')
 })
 
 t.test('send --timeout: an endpoint that never answers is given up on, exit 3', async (t) => {
@@ -172,7 +205,7 @@ t.test('send --timeout: an endpoint that never answers is given up on, exit 3', 
   const { port } = silent.address() as AddressInfo
   const res = await run(['send', 'voice.cloned', '--secret', secret, '--url', `http://127.0.0.1:${port}/webhook`, '--timeout', '0.2'])
   t.equal(res.code, 3)
-  t.match(res.stderr, /cannot reach .* \(The operation was aborted due to timeout\)/)
+  t.match(res.stderr, /no answer from .* \(The operation was aborted due to timeout\)/)
   t.equal((await run(['send', 'voice.cloned', '--secret', secret, '--timeout', '0'])).code, 2)
 })
 

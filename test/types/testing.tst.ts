@@ -20,8 +20,10 @@ test('overrides are checked against the schema', () => {
   expect(buildEvent).type.not.toBeCallableWith('voice.clone')
 })
 
-test('injectEvent needs the secret and returns the inject response', () => {
+test('injectEvent takes any Fastify app, needs the secret, returns the inject response', () => {
   const app = Fastify()
+  const withLogger = Fastify({ loggerInstance: Fastify().log })
+  expect(injectEvent).type.toBeCallableWith(withLogger, buildEvent('voice.cloned'), { secret: 's' })
   expect(injectEvent(app, buildEvent('voice.cloned'), { secret: 's' })).type.toBe<Promise<LightMyRequestResponse>>()
   expect(injectEvent).type.not.toBeCallableWith(app, buildEvent('voice.cloned'), {})
 })
