@@ -152,37 +152,36 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
   }
 
   function run (envelope: WebhookEnvelope, context: Ctx): MaybePromise<WebhookHandlerError | undefined> {
-    let failures: unknown[] | undefined
-    let pending: Array<PromiseLike<void>> | undefined
-    const fail = (err: unknown): void => { (failures ??= []).push(err) }
-    const start = (handler: AnyHandler<Ctx>): void => {
-      try {
-        const result = handler(envelope as never, context)
-        if (isThenable(result)) (pending ??= []).push(result.then(undefined, fail))
-      } catch (err) {
-        fail(err)
-      }
-    }
-    const selected = handlers.get(envelope.type)
-    if (selected !== undefined) for (const handler of selected) start(handler)
-    for (const handler of anyHandlers) start(handler)
-    const outcome = (): WebhookHandlerError | undefined => failures === undefined ? undefined : new WebhookHandlerError(envelope, failures)
-    return pending === undefined ? outcome() : Promise.all(pending).then(outcome)
+    const selected = handlers.get(envelope.type) ?? []
+    const failures = callAll([...selected, ...anyHandlers], (handler) => handler(envelope as never, context))
+    const outcome = (errors: unknown[]): WebhookHandlerError | undefined => errors.length === 0 ? undefined : new WebhookHandlerError(envelope, errors)
+    return isThenable(failures) ? failures.then(outcome) : outcome(failures)
   }
 
   async function reportError (error: WebhookHandlerError, context: Ctx): Promise<unknown[]> {
-    const thrown: unknown[] = []
-    await Promise.all([...errorHandlers].map(async (handler) => {
-      try {
-        await handler(error, context)
-      } catch (err) {
-        thrown.push(err)
-      }
-    }))
-    return thrown
+    return await callAll(errorHandlers, (handler) => handler(error, context))
   }
 
   return { router: router as unknown as WebhookRouter<S, Ctx>, addSchema, validate, run, reportError }
+}
+
+/**
+ * Starts `call` on every item at once and collects what threw or rejected, once all have
+ * settled: synchronously when none returned a promise (sync handlers cost no promise).
+ */
+function callAll<H> (items: Iterable<H>, call: (item: H) => unknown): MaybePromise<unknown[]> {
+  const failures: unknown[] = []
+  let pending: Array<PromiseLike<void>> | undefined
+  const fail = (err: unknown): void => { failures.push(err) }
+  for (const item of items) {
+    try {
+      const result = call(item)
+      if (isThenable(result)) (pending ??= []).push(result.then(undefined, fail))
+    } catch (err) {
+      fail(err)
+    }
+  }
+  return pending === undefined ? failures : Promise.all(pending).then(() => failures)
 }
 
 function assertFunction (handler: unknown): void {

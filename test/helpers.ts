@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify'
 import { Writable } from 'node:stream'
-import elevenlabsWebhooks, { generateSignatureHeader, type ElevenLabsWebhooksOptions } from '../src/index.js'
+import elevenlabsWebhooks, { type ElevenLabsWebhooksOptions } from '../src/index.js'
+import { signedRequest } from '../src/testing.js'
 
 export const secret = 'whsec_plugin_test_secret'
 
@@ -38,19 +39,14 @@ export interface SignedOptions {
   headers?: Record<string, string>
 }
 
-/** An inject request carrying `body` (an object is serialized once) and a valid signature over its exact bytes. */
+/** The kit's signedRequest with this suite's secret and `url` for the path: every test signs through the shipped code. */
 export function signed (body: unknown, options: SignedOptions = {}): InjectOptions {
-  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body)
-  return {
-    method: 'POST',
-    url: options.url ?? '/webhook',
-    headers: {
-      'content-type': 'application/json',
-      'elevenlabs-signature': generateSignatureHeader({ payload, secret: options.secret ?? secret, timestamp: options.timestamp }),
-      ...options.headers
-    },
-    payload
-  }
+  return signedRequest(body as object | string | Buffer, {
+    secret: options.secret ?? secret,
+    path: options.url,
+    timestamp: options.timestamp,
+    headers: options.headers
+  })
 }
 
 /** A promise with its resolve exposed, to hold a handler until the test lets it go. */
