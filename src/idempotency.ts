@@ -64,8 +64,13 @@ export function defaultIdempotencyKey (event: WebhookEnvelope, rawBody: Buffer):
   return `${event.type}:sha256:${createHash('sha256').update(rawBody).digest('hex')}`
 }
 
+// A claim token must differ from every other claim's, across every process sharing a store: a
+// random prefix per process and a counter are that, and cost less than a randomUUID() per claim.
+const tokenPrefix = `${randomUUID()}:`
+let tokenCount = 0
+
 export function newClaimToken (): string {
-  return randomUUID()
+  return tokenPrefix + (tokenCount++).toString(36)
 }
 
 function positive (name: string, value: number): number {

@@ -6,7 +6,8 @@
  * are unsafe: constant-time comparison, every `v0` against every secret (rotation), a two-sided
  * tolerance, and no `t=abc`.
  */
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createKeyedHmac, type KeyedHmac } from './hmac.js'
 import { VerificationErrorCodes as Codes, WebhookVerificationError } from './errors.js'
 import { parseEnvelope, type WebhookEnvelope } from './envelope.js'
 
@@ -30,6 +31,8 @@ export interface ParsedSignatureHeader {
 }
 
 const DIGITS = /^\d+$/
+/** A decoded `v0`: verification is synchronous, so one buffer serves every call. */
+const given = Buffer.alloc(32)
 const HEX_SHA256 = /^[0-9a-f]{64}$/
 
 /** Splits a header into its `t` and `v0` parts. Unknown `k=v` parts are ignored, any order. */
@@ -61,22 +64,18 @@ export function parseSignatureHeader (header: string): ParsedSignatureHeader {
   return { timestamp, signatures }
 }
 
-function toKeys (secret: WebhookSecret | undefined): KeyObject[] {
+function toKeys (secret: WebhookSecret | undefined): KeyedHmac[] {
   const list = typeof secret === 'string' ? [secret] : secret ?? []
   if (list.length === 0 || list.some((s) => typeof s !== 'string' || s.length === 0)) {
     throw new WebhookVerificationError(Codes.SECRET_MISSING,
       'Pass the webhook secret from the ElevenLabs dashboard (a non-empty string, or a list of them while rotating).')
   }
-  return list.map((s) => createSecretKey(Buffer.from(s, 'utf8')))
-}
-
-function hmac (key: KeyObject | string, timestamp: string, payload: string | Buffer): Buffer {
-  return createHmac('sha256', key).update(`${timestamp}.`).update(payload).digest()
+  return list.map(createKeyedHmac)
 }
 
 /** Lower-case hex HMAC-SHA256 of `${timestamp}.${payload}`, the `v0` value ElevenLabs sends. */
 export function computeSignature (payload: string | Buffer, secret: string, timestamp: number | string): string {
-  return hmac(secret, String(timestamp), payload).toString('hex')
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(payload).digest('hex')
 }
 
 export interface GenerateSignatureHeaderOptions {
@@ -133,10 +132,11 @@ export function createVerifier (secret: WebhookSecret | undefined, options: Pick
     }
 
     // One digest per secret, then every v0 against every digest, in constant time.
-    const expected = keys.map((key) => hmac(key, timestamp, rawBody))
+    const prefix = `${timestamp}.`
+    const expected = keys.length === 1 ? [keys[0]!(prefix, rawBody)] : keys.map((key) => key(prefix, rawBody))
     for (const signature of signatures) {
       if (!HEX_SHA256.test(signature)) continue
-      const given = Buffer.from(signature, 'hex')
+      given.write(signature, 'hex')
       for (const digest of expected) {
         if (timingSafeEqual(given, digest)) return
       }

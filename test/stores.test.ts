@@ -48,6 +48,41 @@ t.test('MemoryStore evicts finished or expired entries, oldest first, never a cl
   t.equal(small.claim('b', 'tok', 1000), 'done', 'with room, a complete for an evicted entry records it')
 })
 
+t.test('MemoryStore eviction goes back for an entry that finished after it was passed over', async (t) => {
+  const store = new MemoryStore({ maxEntries: 3 })
+  store.claim('a', 'tok', 60_000)
+  for (const key of ['b', 'c']) {
+    store.claim(key, 'tok', 60_000)
+    store.complete(key, 'tok', 60_000)
+  }
+  t.equal(store.claim('d', 'tok', 60_000), 'claimed', 'b evicted; a, in progress, passed over')
+  store.complete('a', 'tok', 60_000)
+  t.equal(store.claim('e', 'tok', 60_000), 'claimed', 'c evicted, the next finished one after b')
+  t.equal(store.claim('f', 'tok', 60_000), 'claimed', 'd and e are in progress: a new pass from the start evicts a')
+  t.equal(store.size, 3)
+  store.release('f', 'tok')
+  t.equal(store.claim('a', 'tok2', 60_000), 'claimed', 'a was evicted, so it is new again')
+  t.same(['d', 'e'].map((key) => store.claim(key, 'tok2', 60_000)), ['processing', 'processing'], 'the claims in progress stayed')
+})
+
+t.test('MemoryStore stays correct through many evictions in a full store', async (t) => {
+  const store = new MemoryStore({ maxEntries: 100 })
+  let claimed = 0
+  for (let i = 0; i < 5000; i++) {
+    const key = `k${i}`
+    if (store.claim(key, 'tok', 60_000) === 'claimed') claimed++
+    // Every tenth event is still running; the others finished.
+    if (i % 10 !== 0) store.complete(key, 'tok', 60_000)
+    else if (i >= 50) store.complete(`k${i - 50}`, 'tok', 60_000)
+  }
+  t.equal(claimed, 5000, 'every new event was claimed: finished ones always made room')
+  t.equal(store.size, 100)
+  // The newest 90-odd events are remembered; the oldest are gone.
+  t.equal(store.claim('k4999', 'tok2', 60_000), 'done')
+  t.equal(store.claim('k4990', 'tok2', 60_000), 'processing', 'still running')
+  t.equal(store.claim('k0', 'tok2', 60_000), 'claimed', 'long evicted')
+})
+
 t.test('MemoryStore expiry follows its clock, with no timers', async (t) => {
   let now = 1_000
   const store = new MemoryStore({ now: () => now })

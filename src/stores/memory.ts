@@ -27,6 +27,8 @@ export class MemoryStore implements IdempotencyStore {
   readonly #entries = new Map<string, Entry>()
   readonly #maxEntries: number
   readonly #now: () => number
+  /** Where the eviction walk stopped (see #makeRoom). */
+  #cursor: IterableIterator<[string, Entry]> | undefined
 
   constructor (options: MemoryStoreOptions = {}) {
     const maxEntries = options.maxEntries ?? 50_000
@@ -51,21 +53,26 @@ export class MemoryStore implements IdempotencyStore {
     return entry
   }
 
-  #set (key: string, entry: Entry): void {
-    // Re-insert so that Map order stays oldest-first for eviction.
-    this.#entries.delete(key)
-    this.#entries.set(key, entry)
-  }
-
-  /** Evicts, oldest first, finished or expired entries until there is room for one more. */
+  /**
+   * Evicts, oldest claimed first, finished or expired entries until there is room for one more.
+   * The walk goes on from where the last one stopped: a Map leaves a deleted slot in place until
+   * it next resizes, so walking from the start every time would step over every entry evicted
+   * since (tens of µs per event in a full store). A second pass, from the start, finds what the
+   * first passed over while it was still in progress.
+   */
   #makeRoom (): boolean {
     if (this.#entries.size < this.#maxEntries) return true
     const now = this.#now()
-    for (const [key, entry] of this.#entries) {
-      if (typeof entry === 'number' || entry.expiresAt <= now) {
-        this.#entries.delete(key)
-        if (this.#entries.size < this.#maxEntries) return true
+    for (let pass = 0; pass < 2; pass++) {
+      const cursor = this.#cursor ??= this.#entries.entries()
+      for (let next = cursor.next(); next.done !== true; next = cursor.next()) {
+        const [key, entry] = next.value
+        if (typeof entry === 'number' || entry.expiresAt <= now) {
+          this.#entries.delete(key)
+          if (this.#entries.size < this.#maxEntries) return true
+        }
       }
+      this.#cursor = undefined
     }
     return false
   }
@@ -75,7 +82,7 @@ export class MemoryStore implements IdempotencyStore {
     if (entry !== undefined) return typeof entry === 'number' ? 'done' : 'processing'
     // Dropping a claim in progress would let a copy run beside it: refuse instead (a 503, retried).
     if (!this.#makeRoom()) throw new Error(`MemoryStore is full: ${this.#entries.size} claims in progress (maxEntries)`)
-    this.#set(key, { token, expiresAt: this.#now() + leaseMs })
+    this.#entries.set(key, { token, expiresAt: this.#now() + leaseMs })
     return 'claimed'
   }
 
@@ -84,7 +91,8 @@ export class MemoryStore implements IdempotencyStore {
     // An entry evicted or expired meanwhile is recorded again if there is room; if not, a later
     // copy may run again, which is the most a full store can promise.
     const ours = entry !== undefined && typeof entry !== 'number' && entry.token === token
-    if (ours || (entry === undefined && this.#makeRoom())) this.#set(key, this.#now() + ttlMs)
+    // Set in place: the entry keeps its place in the eviction order (when it was claimed).
+    if (ours || (entry === undefined && this.#makeRoom())) this.#entries.set(key, this.#now() + ttlMs)
   }
 
   release (key: string, token: string): void {

@@ -1,0 +1,66 @@
+/**
+ * HMAC-SHA256 of `${prefix}${payload}` for one key, cheap on small messages.
+ *
+ * `createHmac` spends most of its time on a 2 KiB webhook setting itself up (about 8 µs on
+ * Node 20, against 1.5 µs of hashing), so small messages take RFC 2104's definition,
+ * H((K ^ opad) || H((K ^ ipad) || m)), through the one-shot `crypto.hash` over a reused
+ * buffer. Large messages, where the copy would cost more than the setup, and runtimes without
+ * `crypto.hash` (Node < 20.12) use `createHmac`. The results are the same bytes.
+ */
+import * as crypto from 'node:crypto'
+
+const BLOCK_BYTES = 64
+const DIGEST_BYTES = 32
+/** Above this many message bytes, copying the message costs more than `createHmac`'s setup. */
+export const ONE_SHOT_MAX_BYTES = 16 * 1024
+
+// Node 20's one-shot hash is quickest with string output ('buffer' output costs twice as much).
+type OneShotHash = (algorithm: string, data: NodeJS.ArrayBufferView, outputEncoding: 'latin1') => string
+
+// Read at call time of createKeyedHmac, so a runtime without it (or a test removing it) falls back.
+function oneShotHash (): OneShotHash | undefined {
+  const hash = (crypto as { hash?: unknown }).hash
+  return typeof hash === 'function' ? hash as OneShotHash : undefined
+}
+
+// One message buffer for every key: verification is synchronous, so no two calls overlap.
+// Its first block is the key's ipad, the message follows.
+const PREFIX_MAX_BYTES = 64
+const message = Buffer.allocUnsafe(BLOCK_BYTES + PREFIX_MAX_BYTES + ONE_SHOT_MAX_BYTES)
+
+/**
+ * Returns the digest. On the quick path that is the same Buffer every call for this key,
+ * overwritten by the next call: read it before hashing again.
+ */
+export type KeyedHmac = (prefix: string, payload: string | Buffer) => Buffer
+
+export function createKeyedHmac (secret: string): KeyedHmac {
+  const key = crypto.createSecretKey(Buffer.from(secret, 'utf8'))
+  const hash = oneShotHash()
+  const streaming: KeyedHmac = (prefix, payload) => crypto.createHmac('sha256', key).update(prefix).update(payload).digest()
+  if (hash === undefined) return streaming
+
+  let keyBytes = key.export()
+  if (keyBytes.length > BLOCK_BYTES) keyBytes = crypto.createHash('sha256').update(keyBytes).digest()
+  const ipad = Buffer.alloc(BLOCK_BYTES, 0x36)
+  const outer = Buffer.alloc(BLOCK_BYTES + DIGEST_BYTES)
+  const digest = Buffer.alloc(DIGEST_BYTES)
+  outer.fill(0x5c, 0, BLOCK_BYTES)
+  keyBytes.forEach((byte, i) => {
+    ipad[i] = 0x36 ^ byte
+    outer[i] = 0x5c ^ byte
+  })
+
+  return (prefix, payload) => {
+    // A string payload would need encoding first: not the webhook path, which holds a Buffer.
+    if (typeof payload === 'string' || payload.length > ONE_SHOT_MAX_BYTES) return streaming(prefix, payload)
+    const prefixBytes = Buffer.byteLength(prefix)
+    if (prefixBytes > PREFIX_MAX_BYTES) return streaming(prefix, payload)
+    ipad.copy(message, 0)
+    message.write(prefix, BLOCK_BYTES, 'utf8')
+    const length = BLOCK_BYTES + prefixBytes + payload.copy(message, BLOCK_BYTES + prefixBytes)
+    outer.write(hash('sha256', message.subarray(0, length), 'latin1'), BLOCK_BYTES, 'latin1')
+    digest.write(hash('sha256', outer, 'latin1'), 0, 'latin1')
+    return digest
+  }
+}
