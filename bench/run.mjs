@@ -1,14 +1,14 @@
 // npm run bench: interleaved rounds of (a) bare Fastify, (b) this plugin, (c) Express + SDK,
 // for each payload; prints a table per payload and writes bench/results/latest.json.
-import { spawn, execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
+import { load, secret, startServer, stopServer } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
-const secret = 'wsec_bench_secret'
+
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
 const duration = Number(process.env.BENCH_DURATION ?? 5)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
@@ -20,34 +20,6 @@ const targets = [
   { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs', port: 3103 },
   { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs', port: 3104 }
 ]
-
-function startServer (target) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL(target.file, here).pathname], {
-      env: { ...process.env, PORT: String(target.port), SECRET: secret },
-      stdio: ['ignore', 'pipe', 'inherit']
-    })
-    child.output = ''
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`${target.name} exited with ${code}`)))
-    child.stdout.on('data', (chunk) => {
-      child.output += chunk
-      if (String(chunk).includes('ready')) resolve(child)
-    })
-  })
-}
-
-/** Stops a server and reads the CPU time per request it reports on SIGTERM (bench/servers/cpu.mjs). */
-function stopServer (child) {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit')
-    child.once('exit', () => {
-      const line = child.output.split('\n').find((l) => l.startsWith('cpu '))
-      resolve(line === undefined ? undefined : JSON.parse(line.slice(4)))
-    })
-    child.kill('SIGTERM')
-  })
-}
 
 function peakRssMiB (pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -86,12 +58,6 @@ async function selfCheck (target, payload) {
   }
 }
 
-function load (target, payload, seconds, start) {
-  const config = { url: `http://127.0.0.1:${target.port}/webhook`, payload: payload.name, secret, duration: seconds, connections, timestamp: Math.floor(Date.now() / 1000), start }
-  const out = execFileSync(process.execPath, [new URL('load.mjs', here).pathname, JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 20 })
-  return JSON.parse(out.trim().split('\n').pop())
-}
-
 const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, connections, payloads: [] }
 let next = 0
 
@@ -99,16 +65,17 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   const size = payload.prefix.length + payload.suffix(0).length
   process.stdout.write(`\n${payload.name}: ${payload.type}, ${(size / 1024).toFixed(1)} KiB\n`)
   const servers = new Map()
-  for (const target of targets) servers.set(target.id, await startServer(target))
+  for (const target of targets) servers.set(target.id, await startServer(target.file, target.port))
   for (const target of targets) await selfCheck(target, payload)
-  for (const target of targets) next = load(target, payload, 2, next).next // warm-up, not recorded
+  const run = (target, seconds) => load({ port: target.port, payload: payload.name, seconds, start: next, connections })
+  for (const target of targets) next = run(target, 2).next // warm-up, not recorded
   for (const child of servers.values()) child.kill('SIGUSR2') // start counting CPU from here
   const runs = new Map(targets.map((t) => [t.id, []]))
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + round) % targets.length])
     for (const target of order) {
-      const r = load(target, payload, duration, next)
+      const r = run(target, duration)
       if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
       next = r.next
       runs.get(target.id).push(r)

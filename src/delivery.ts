@@ -47,6 +47,12 @@ export interface DeliveryProcessor<Ctx> {
 
 interface Claim { key: string, token: string }
 
+// The outcomes without an error are constants: one object fewer per delivery.
+const HANDLED_KNOWN: DeliveryOutcome = Object.freeze({ status: 'handled', known: true })
+const HANDLED_UNKNOWN: DeliveryOutcome = Object.freeze({ status: 'handled', known: false })
+const DUPLICATE: DeliveryOutcome = Object.freeze({ status: 'duplicate' })
+const ACCEPTED: DeliveryOutcome = Object.freeze({ status: 'accepted' })
+
 export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<Ctx>): DeliveryProcessor<Ctx> {
   const { router, idempotency, ackTimeout } = options
   const running = new Set<PromiseLike<unknown>>()
@@ -74,17 +80,18 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   function settleClaim (claim: Claim | undefined, succeeded: boolean, log: DeliveryLogger): MaybePromise<void> {
     if (claim === undefined) return
     const { store, ttl } = idempotency!
-    const logFailure = (err: unknown): void => {
-      log.error({ err, idempotencyKey: claim.key }, succeeded
-        ? 'Could not mark an ElevenLabs webhook event as processed; a copy may run its handlers again'
-        : 'Could not release the claim of a failed ElevenLabs webhook event; its retries wait for the lease to end')
-    }
     try {
       const done = storeCall(() => succeeded ? store.complete(claim.key, claim.token, ttl) : store.release(claim.key, claim.token))
-      if (isThenable(done)) return done.then(undefined, logFailure)
+      if (isThenable(done)) return done.then(undefined, (err: unknown) => { settleFailed(err, claim, succeeded, log) })
     } catch (err) {
-      logFailure(err)
+      settleFailed(err, claim, succeeded, log)
     }
+  }
+
+  function settleFailed (err: unknown, claim: Claim, succeeded: boolean, log: DeliveryLogger): void {
+    log.error({ err, idempotencyKey: claim.key }, succeeded
+      ? 'Could not mark an ElevenLabs webhook event as processed; a copy may run its handlers again'
+      : 'Could not release the claim of a failed ElevenLabs webhook event; its retries wait for the lease to end')
   }
 
   /**
@@ -110,7 +117,8 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   }
 
   function outcomeOf (error: WebhookHandlerError | undefined, known: boolean): DeliveryOutcome {
-    return error === undefined ? { status: 'handled', known } : { status: 'failed', error }
+    if (error !== undefined) return { status: 'failed', error }
+    return known ? HANDLED_KNOWN : HANDLED_UNKNOWN
   }
 
   function runHandlers (event: WebhookEnvelope, known: boolean, context: Ctx, log: DeliveryLogger, claim: Claim | undefined): MaybePromise<DeliveryOutcome> {
@@ -129,12 +137,12 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
       limit.clear()
       if (first !== TIMED_OUT) return outcomeOf(first, known)
       acknowledged = true
-      return { status: 'accepted' }
+      return ACCEPTED
     })
   }
 
   function afterClaim (state: ClaimState, event: WebhookEnvelope, known: boolean, context: Ctx, log: DeliveryLogger, claim: Claim): MaybePromise<DeliveryOutcome> {
-    if (state === 'done') return { status: 'duplicate' }
+    if (state === 'done') return DUPLICATE
     if (state === 'processing') {
       throw new WebhookRetryableError('ELEVENLABS_DELIVERY_IN_PROGRESS', 429,
         'Another copy of this event is being processed; retry later', IN_PROGRESS_RETRY_AFTER_S)

@@ -5,9 +5,14 @@ export function reportCpuOnExit (server) {
   let start = process.cpuUsage()
   server.on('request', () => { requests++ })
   process.on('SIGUSR2', () => { requests = 0; start = process.cpuUsage() })
-  process.on('SIGTERM', () => {
+  const report = () => {
     const used = process.cpuUsage(start)
     process.stdout.write(`cpu ${JSON.stringify({ requests, usPerRequest: (used.user + used.system) / Math.max(1, requests) })}\n`)
+  }
+  // SIGHUP reports so far; SIGTERM reports and exits.
+  process.on('SIGHUP', report)
+  process.on('SIGTERM', () => {
+    report()
     process.exit(0)
   })
 }

@@ -1,5 +1,5 @@
-// Stages between (a) and (b) for bench/instructions.mjs: BENCH_STAGE picks how much of the
-// plugin's pipeline runs (see bench/breakdown.mjs for the same stages through inject).
+// Stages between (a) and (b) for bench/breakdown.mjs: BENCH_STAGE picks how much of the
+// plugin's pipeline runs.
 import Fastify from 'fastify'
 import rawBody from 'fastify-raw-body'
 import elevenlabsWebhooks, { createVerifier } from '../../dist/index.js'

@@ -1,0 +1,63 @@
+// What bench/run.mjs and bench/breakdown.mjs share: starting a server in its own process,
+// reading the CPU time it reports (servers/cpu.mjs), and running the load generator.
+import { spawn, execFileSync } from 'node:child_process'
+
+const here = new URL('.', import.meta.url)
+export const secret = 'wsec_bench_secret'
+
+/** Starts bench/<file> on `port`; resolves once it prints "ready". `env` adds to the environment. */
+export function startServer (file, port, env = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [new URL(file, here).pathname], {
+      env: { ...process.env, ...env, PORT: String(port), SECRET: secret },
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    child.output = ''
+    child.once('error', reject)
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)))
+    child.stdout.on('data', (chunk) => {
+      child.output += chunk
+      if (String(chunk).includes('ready')) resolve(child)
+    })
+  })
+}
+
+function lastCpuLine (child) {
+  const line = child.output.split('\n').findLast((l) => l.startsWith('cpu '))
+  return line === undefined ? undefined : JSON.parse(line.slice(4))
+}
+
+/** The server's CPU time per request since the last reset (SIGUSR2), without stopping it. */
+export function cpuSoFar (child) {
+  return new Promise((resolve) => {
+    const before = child.output.length
+    const onData = () => {
+      if (!child.output.slice(before).includes('\n')) return
+      child.stdout.off('data', onData)
+      resolve(lastCpuLine(child))
+    }
+    child.stdout.on('data', onData)
+    child.kill('SIGHUP')
+  })
+}
+
+/** Stops a server and reads the CPU time per request it reports on SIGTERM. */
+export function stopServer (child) {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit')
+    child.once('exit', () => resolve(lastCpuLine(child)))
+    child.kill('SIGTERM')
+  })
+}
+
+/**
+ * Runs the load generator (load.mjs, its own process) against a server for `seconds`; every
+ * request a distinct event, numbered from `start`. Resolves autocannon's summary and `next`.
+ */
+export function load ({ port, payload, seconds, start, connections }) {
+  const config = { url: `http://127.0.0.1:${port}/webhook`, payload, secret, duration: seconds, connections, timestamp: Math.floor(Date.now() / 1000), start }
+  const out = execFileSync(process.execPath, [new URL('load.mjs', here).pathname, JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+  return JSON.parse(out.trim().split('\n').pop())
+}
+
+export const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]
