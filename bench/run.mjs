@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { load, secret, startServer, stopServer } from './harness.mjs'
+import { load, median, secret, startServer, stopServer } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 
@@ -87,13 +87,14 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   for (const target of targets) cpu.set(target.id, await stopServer(servers.get(target.id)))
   const rows = targets.map((target) => {
     const rs = runs.get(target.id)
-    const mean = (key) => rs.reduce((sum, r) => sum + r[key], 0) / rs.length
+    // The median round: one round slowed by a neighbour on a shared machine does not move it.
+    const typical = (key) => median(rs.map((r) => r[key]))
     return {
       id: target.id,
       name: target.name,
-      reqPerSec: mean('requests'),
-      p50: mean('p50'),
-      p99: mean('p99'),
+      reqPerSec: typical('requests'),
+      p50: typical('p50'),
+      p99: typical('p99'),
       errors: rs.reduce((sum, r) => sum + r.errors, 0),
       cpuUsPerRequest: cpu.get(target.id)?.usPerRequest ?? NaN,
       peakRssMiB: peaks.get(target.id)

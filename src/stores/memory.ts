@@ -2,7 +2,7 @@ import type { ClaimState, IdempotencyStore } from './store.js'
 
 export interface MemoryStoreOptions {
   /**
-   * Most keys kept. Past it the oldest finished or expired entry is evicted, never a claim in
+   * Most keys kept. Past it the earliest claimed finished or expired entry is evicted, never a claim in
    * progress. Default 50 000: remembers every event for the default 2 h TTL up to about 7 events/s.
    */
   maxEntries?: number
@@ -19,7 +19,7 @@ type Entry = { token: string, expiresAt: number } | number
 const expiresAt = (entry: Entry): number => typeof entry === 'number' ? entry : entry.expiresAt
 
 /**
- * The default store: one process's memory. Bounded (evicts the oldest finished entry), expiry checked
+ * The default store: one process's memory. Bounded (evicts the earliest claimed finished entry), expiry checked
  * on access, so no timer keeps the process alive; synchronous, so a delivery waits on nothing. Several instances behind a load balancer
  * each have their own: use the Redis store there.
  */
@@ -61,7 +61,11 @@ export class MemoryStore implements IdempotencyStore {
    * first passed over while it was still in progress.
    */
   #makeRoom (): boolean {
-    if (this.#entries.size < this.#maxEntries) return true
+    if (this.#entries.size < this.#maxEntries) {
+      // Not full: let go of the walk, and of the old Map storage it may still hold on to.
+      this.#cursor = undefined
+      return true
+    }
     const now = this.#now()
     for (let pass = 0; pass < 2; pass++) {
       const cursor = this.#cursor ??= this.#entries.entries()
