@@ -7,7 +7,8 @@
 //   verify      + signature verification and envelope check in a preHandler (constructEvent)
 //   no-idem     the whole plugin with idempotency off: + schema validation, handler, reply
 //   plugin      the whole plugin, default options (b): + the duplicate check
-// Prints the median server CPU time per request over interleaved rounds, and what each stage adds.
+// Prints the median server CPU time per request over interleaved rounds, and what each stage adds;
+// and, timed inside the verify stage's server, what the signature check and JSON.parse cost there.
 // Environment: BENCH_ROUNDS (5), BENCH_DURATION seconds per round (4), BENCH_PAYLOADS (small).
 import { cpuSoFar, load, median, startServer, stopServer } from './harness.mjs'
 import { payloads } from './payloads.mjs'
@@ -46,7 +47,10 @@ for (const payload of payloads().filter((p) => only.includes(p.name))) {
     }
   }
   for (const child of servers) await stopServer(child)
+  const inside = servers[stages.findIndex((s) => s.name === 'verify')].output.split('\n')
+    .filter((line) => line.startsWith('inside ')).map((line) => JSON.parse(line.slice(7)))
   process.stdout.write(`\n${payload.name}: median of ${rounds} rounds of ${duration} s under load\n`)
+  process.stdout.write(`verify stage, timed inside the server: signature check ${median(inside.map((i) => i.verifyUs)).toFixed(1)} µs, JSON.parse ${median(inside.map((i) => i.parseUs)).toFixed(1)} µs per request\n`)
   console.table(stages.map((s, i) => ({
     stage: s.name,
     'CPU µs/req': median(cpu[i]).toFixed(0),
