@@ -23,7 +23,8 @@ function oneShotHash (): OneShotHash | undefined {
   return typeof hash === 'function' ? hash as OneShotHash : undefined
 }
 
-// One message buffer for every key: verification is synchronous, so no two calls overlap.
+// One message buffer for every key: filling and hashing it is synchronous and calls no user
+// code (only real Buffers come here, copied natively), so no two calls overlap.
 // Its first block is the key's ipad, the message follows.
 const PREFIX_MAX_BYTES = 64
 const message = Buffer.allocUnsafe(BLOCK_BYTES + PREFIX_MAX_BYTES + ONE_SHOT_MAX_BYTES)
@@ -52,8 +53,9 @@ export function createKeyedHmac (secret: string): KeyedHmac {
   })
 
   return (prefix, payload) => {
-    // A string payload would need encoding first: not the webhook path, which holds a Buffer.
-    if (typeof payload === 'string' || payload.length > ONE_SHOT_MAX_BYTES) return streaming(prefix, payload)
+    // A string would need encoding first, and JavaScript callers may pass any Uint8Array or
+    // DataView: createHmac takes them all. The webhook path holds a Buffer.
+    if (!Buffer.isBuffer(payload) || payload.length > ONE_SHOT_MAX_BYTES) return streaming(prefix, payload)
     const prefixBytes = Buffer.byteLength(prefix)
     if (prefixBytes > PREFIX_MAX_BYTES) return streaming(prefix, payload)
     ipad.copy(message, 0)

@@ -65,7 +65,9 @@ export function defaultIdempotencyKey (event: WebhookEnvelope, rawBody: Buffer):
 }
 
 // A claim token must differ from every other claim's, across every process sharing a store: a
-// random prefix per process and a counter are that, and cost less than a randomUUID() per claim.
+// random prefix per process (each worker loads this module anew) and a counter are that, and
+// cost less than a randomUUID() per claim. (A Node startup snapshot taken after loading this
+// module would share one prefix between processes: none is known to do that.)
 const tokenPrefix = `${randomUUID()}:`
 let tokenCount = 0
 

@@ -33,6 +33,22 @@ t.test('gives createHmac\'s digest for string payloads', async (t) => {
   }), { numRuns: 200 })
 })
 
+t.test('any byte view a JavaScript caller passes: Uint8Array, DataView, a Buffer inside a larger one', async (t) => {
+  const keyed = createKeyedHmac('wsec_views')
+  const bytes = Buffer.from('{"type":"test","data":{}}')
+  const backing = Buffer.concat([Buffer.from('xx'), bytes, Buffer.from('yy')])
+  const views: Array<[string, unknown]> = [
+    ['Uint8Array', new Uint8Array(bytes)],
+    ['DataView', new DataView(backing.buffer, backing.byteOffset + 2, bytes.length)],
+    ['empty Uint8Array', new Uint8Array(0)],
+    ['Buffer inside a larger one', backing.subarray(2, 2 + bytes.length)]
+  ]
+  for (const [name, view] of views) {
+    const expected = crypto.createHmac('sha256', 'wsec_views').update('1.').update(view as Uint8Array).digest()
+    t.same(keyed('1.', view as Buffer), expected, name)
+  }
+})
+
 t.test('prefixes longer than the room kept for them', async (t) => {
   const keyed = createKeyedHmac('wsec_prefix')
   const body = Buffer.from('{"type":"test","data":{}}')

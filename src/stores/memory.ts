@@ -2,8 +2,9 @@ import type { ClaimState, IdempotencyStore } from './store.js'
 
 export interface MemoryStoreOptions {
   /**
-   * Most keys kept. Past it the earliest claimed finished or expired entry is evicted, never a claim in
-   * progress. Default 50 000: remembers every event for the default 2 h TTL up to about 7 events/s.
+   * Most keys kept. Past it finished or expired entries are evicted in the order they were
+   * claimed (one still in progress when the walk passed it goes on the next pass), never a claim
+   * in progress. Default 50 000: remembers every event for the default 2 h TTL up to about 7 events/s.
    */
   maxEntries?: number
   /** The clock, in milliseconds. For tests. */
@@ -19,7 +20,7 @@ type Entry = { token: string, expiresAt: number } | number
 const expiresAt = (entry: Entry): number => typeof entry === 'number' ? entry : entry.expiresAt
 
 /**
- * The default store: one process's memory. Bounded (evicts the earliest claimed finished entry), expiry checked
+ * The default store: one process's memory. Bounded (evicts finished entries, in claim order), expiry checked
  * on access, so no timer keeps the process alive; synchronous, so a delivery waits on nothing. Several instances behind a load balancer
  * each have their own: use the Redis store there.
  */
@@ -54,7 +55,7 @@ export class MemoryStore implements IdempotencyStore {
   }
 
   /**
-   * Evicts, oldest claimed first, finished or expired entries until there is room for one more.
+   * Evicts finished or expired entries, walking the store in claim order, until there is room for one more.
    * The walk goes on from where the last one stopped: a Map leaves a deleted slot in place until
    * it next resizes, so walking from the start every time would step over every entry evicted
    * since (tens of µs per event in a full store). A second pass, from the start, finds what the
