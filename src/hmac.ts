@@ -4,14 +4,17 @@
  * `createHmac` spends most of its time on a 2 KiB webhook setting itself up (about 8 µs on
  * Node 20, against 1.5 µs of hashing), so small messages take RFC 2104's definition,
  * H((K ^ opad) || H((K ^ ipad) || m)), through the one-shot `crypto.hash` over a reused
- * buffer. Large messages, where the copy would cost more than the setup, and runtimes without
+ * buffer. Large messages, where the setup no longer counts, and runtimes without
  * `crypto.hash` (Node < 20.12) use `createHmac`. The results are the same bytes.
  */
 import * as crypto from 'node:crypto'
 
 const BLOCK_BYTES = 64
 const DIGEST_BYTES = 32
-/** Above this many message bytes, copying the message costs more than `createHmac`'s setup. */
+/**
+ * Up to this many message bytes, `createHmac`'s setup is a large share of its time; above, the
+ * hashing is, and the reused buffer stays small.
+ */
 export const ONE_SHOT_MAX_BYTES = 16 * 1024
 
 // Node 20's one-shot hash is quickest with string output ('buffer' output costs twice as much).

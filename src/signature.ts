@@ -133,7 +133,7 @@ export function createVerifier (secret: WebhookSecret | undefined, options: Pick
 
     // One digest per secret, then every v0 against every digest, in constant time.
     const prefix = `${timestamp}.`
-    const expected = keys.length === 1 ? [keys[0]!(prefix, rawBody)] : keys.map((key) => key(prefix, rawBody))
+    const expected = keys.map((key) => key(prefix, rawBody))
     for (const signature of signatures) {
       if (!HEX_SHA256.test(signature)) continue
       given.write(signature, 'hex')
