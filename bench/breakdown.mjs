@@ -3,6 +3,8 @@
 // plugin's pipeline (servers/stages.mjs):
 //   bare        (a): Fastify's own JSON route
 //   parser      the plugin's route context: its own Buffer parser, JSON.parse in the handler
+//   floor       parser + the signature check on the parser's Buffer: the least any verifying
+//               receiver does (no fastify-raw-body, no validation, no duplicate check)
 //   rawbody     + fastify-raw-body's read of the body
 //   verify      + signature verification and envelope check in a preHandler (constructEvent)
 //   no-idem     the whole plugin with idempotency off: + schema validation, handler, reply
@@ -19,7 +21,8 @@ const only = (process.env.BENCH_PAYLOADS ?? 'small').split(',')
 const stages = [
   { name: 'bare', file: 'servers/bare.mjs' },
   { name: 'parser', file: 'servers/stages.mjs' },
-  { name: 'rawbody', file: 'servers/stages.mjs' },
+  { name: 'floor', file: 'servers/stages.mjs' },
+  { name: 'rawbody', file: 'servers/stages.mjs', after: 'parser' },
   { name: 'verify', file: 'servers/stages.mjs' },
   { name: 'no-idem', file: 'servers/stages.mjs', stage: 'plugin-no-idempotency' },
   { name: 'plugin', file: 'servers/plugin.mjs' }
@@ -54,7 +57,7 @@ for (const payload of payloads().filter((p) => only.includes(p.name))) {
   console.table(stages.map((s, i) => ({
     stage: s.name,
     'CPU µs/req': median(cpu[i]).toFixed(0),
-    'added µs': i === 0 ? '' : (median(cpu[i]) - median(cpu[i - 1])).toFixed(0),
+    'added µs': i === 0 ? '' : (median(cpu[i]) - median(cpu[s.after === undefined ? i - 1 : stages.findIndex((t) => t.name === s.after)])).toFixed(0),
     'req/s': Math.round(median(rps[i])),
     'vs bare': `${(median(rps[i]) / median(rps[0])).toFixed(2)}x`,
     'CPU µs/req each round': cpu[i].map((c) => c.toFixed(0)).join(' ')

@@ -15,6 +15,7 @@ import { resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
 import { createDeliveryProcessor, type DeliveryOutcome } from './delivery.js'
 import { createSourceFilter } from './sources.js'
 import { isThenable } from './async.js'
+import { createBodyParser } from './body-parser.js'
 
 /**
  * Add your own event types here by module augmentation to type `fastify.elevenlabs` with them
@@ -155,8 +156,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     }
     // Only JSON reaches this route (anything else: 415), and it is parsed after verification, not here.
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit },
-      (_request, body, done) => { done(null, body) })
+    scope.addContentTypeParser('application/json', { bodyLimit: options.bodyLimit }, createBodyParser(options.bodyLimit))
 
     scope.route({
       method: 'POST',
@@ -176,8 +176,8 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         }
         : undefined,
       preHandler: function verifyElevenLabsSignature (request, _reply, done) {
-        // fastify-raw-body's Buffer; our own parser's Buffer when another fastify-raw-body set a string.
-        const bytes = Buffer.isBuffer(request.rawBody) ? request.rawBody : request.body
+        // The body parser's Buffer: fastify-raw-body's own, unless an app's copy keeps something else.
+        const bytes = request.body
         if (!Buffer.isBuffer(bytes)) return done(unsupportedMediaType())
         // Node joins a repeated header into one string (only set-cookie stays a list), so a header
         // sent twice arrives as "t=…,v0=…, t=…,v0=…" and is refused for its two timestamps.

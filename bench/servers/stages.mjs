@@ -19,7 +19,7 @@ if (stage === 'plugin' || stage === 'plugin-no-idempotency') {
   })
 } else {
   await app.register(async (scope) => {
-    if (stage !== 'parser') await scope.register(rawBody, { encoding: false, global: false, jsonContentTypes: [] })
+    if (stage !== 'parser' && stage !== 'floor') await scope.register(rawBody, { encoding: false, global: false, jsonContentTypes: [] })
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
     const verify = (request, _reply, done) => {
@@ -34,6 +34,8 @@ if (stage === 'plugin' || stage === 'plugin-no-idempotency') {
     }
 
     scope.post('/webhook', { config: { rawBody: true }, preHandler: stage === 'verify' ? verify : undefined }, (request, reply) => {
+      // floor: the least a verifying receiver can do, the signature check on the parser's own Buffer.
+      if (stage === 'floor') verifier.verify(request.body, request.headers['elevenlabs-signature'])
       if (stage !== 'verify') JSON.parse(request.body.toString('utf8'))
       reply.code(200).type('application/json; charset=utf-8').send('{"success":true}')
     })

@@ -1,0 +1,153 @@
+// How the webhook route reads its body: once, through fastify-raw-body, with Fastify's own limits
+// and errors. Streams stand in for chunked uploads, truncated bodies and decompressing hooks.
+import t from 'tap'
+import { connect } from 'node:net'
+import { PassThrough, Readable } from 'node:stream'
+import type { InjectOptions } from 'fastify'
+import { generateSignatureHeader } from '../src/index.js'
+import { build, secret, signed } from './helpers.js'
+
+const event = { type: 'voice.cloned', event_timestamp: 1_700_000_000, data: { voice_id: 'voice_body', name: 'Ada' } }
+const body = Buffer.from(JSON.stringify(event))
+const signature = (bytes: Buffer = body): string => generateSignatureHeader({ payload: bytes, secret })
+
+/** The bytes as a stream of small chunks, with no Content-Length: a chunked upload. */
+function chunked (bytes: Buffer, size = 16): InjectOptions {
+  const chunks: Buffer[] = []
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size))
+  return {
+    method: 'POST',
+    url: '/webhook',
+    headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature(bytes) },
+    payload: Readable.from(chunks)
+  }
+}
+
+t.test('a body in many chunks, without Content-Length, is verified over all its bytes', async (t) => {
+  const { app } = await build()
+  const seen: string[] = []
+  app.elevenlabs.on('voice.cloned', (e, request) => {
+    seen.push(e.data.voice_id)
+    t.same(request.rawBody, body, 'the handler sees the exact bytes')
+  })
+  const res = await app.inject(chunked(body))
+  t.equal(res.statusCode, 200)
+  t.same(seen, ['voice_body'])
+  // A chunk changed in flight fails verification, wherever it is.
+  const tampered = Buffer.from(body)
+  tampered[body.length - 5] = 0x41
+  const forged = chunked(tampered)
+  ;(forged.headers as Record<string, string>)['elevenlabs-signature'] = signature()
+  t.equal((await app.inject(forged)).statusCode, 400)
+})
+
+t.test('bodyLimit: 413 before reading when Content-Length says so, and while streaming when it does not', async (t) => {
+  const { app } = await build({ bodyLimit: 64 })
+  let ran = 0
+  app.elevenlabs.onAny(() => { ran++ })
+  const declared = await app.inject(signed(event))
+  t.equal(declared.statusCode, 413)
+  t.equal(declared.json().code, 'FST_ERR_CTP_BODY_TOO_LARGE')
+  const streamed = await app.inject(chunked(body))
+  t.equal(streamed.statusCode, 413)
+  t.equal(streamed.json().code, 'FST_ERR_CTP_BODY_TOO_LARGE')
+  t.equal(streamed.headers.connection, 'close', 'the client may still be sending: the connection is closed')
+  t.equal(ran, 0)
+})
+
+t.test('a body shorter or longer than its Content-Length: 400, nothing runs', async (t) => {
+  const { app } = await build()
+  let ran = 0
+  app.elevenlabs.onAny(() => { ran++ })
+  for (const length of [body.length + 10, body.length - 10]) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/webhook',
+      headers: { 'content-type': 'application/json', 'content-length': String(length), 'elevenlabs-signature': signature() },
+      payload: Readable.from([body])
+    })
+    t.equal(res.statusCode, 400, `Content-Length ${length} for ${body.length} bytes`)
+    t.equal(res.json().code, 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
+  }
+  t.equal(ran, 0)
+})
+
+t.test('a body stream that fails: 400 unless the error carries its own 4xx/5xx status', async (t) => {
+  const { app } = await build()
+  let ran = 0
+  app.elevenlabs.onAny(() => { ran++ })
+  const failing = (error: Error): InjectOptions => ({
+    method: 'POST',
+    url: '/webhook',
+    headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature() },
+    payload: new Readable({
+      read () {
+        this.push(body.subarray(0, 10))
+        this.destroy(error)
+      }
+    })
+  })
+  t.equal((await app.inject(failing(new Error('socket hang up')))).statusCode, 400)
+  t.equal((await app.inject(failing(Object.assign(new Error('slow'), { statusCode: 408 })))).statusCode, 408)
+  t.equal((await app.inject(failing(Object.assign(new Error('redirect?'), { statusCode: 302 })))).statusCode, 400)
+  t.equal(ran, 0)
+})
+
+t.test('behind a decompressing preParsing hook, bodyLimit and Content-Length count the bytes received', async (t) => {
+  const { app } = await build({ bodyLimit: 4096 })
+  // Stands in for a decompressor: passes bytes on and reports how many it received, as Fastify asks.
+  let received: number
+  app.addHook('preParsing', async (_request, _reply, payload) => {
+    const out = new PassThrough() as PassThrough & { receivedEncodedLength: number }
+    out.receivedEncodedLength = received
+    payload.pipe(out)
+    return out
+  })
+  received = body.length + 3
+  t.equal((await app.inject(signed(event))).statusCode, 400, 'Content-Length differs from what the stream says it received')
+  received = body.length
+  t.equal((await app.inject(signed(event))).statusCode, 200)
+  received = 5000
+  const res = await app.inject(signed(event))
+  t.equal(res.statusCode, 413)
+  t.equal(res.json().code, 'FST_ERR_CTP_BODY_TOO_LARGE')
+})
+
+t.test('a preParsing hook that turns the body into text: fastify-raw-body gives up, the parser reads on, no hang', async (t) => {
+  const { app } = await build()
+  const seen: string[] = []
+  app.elevenlabs.on('voice.cloned', (e) => { seen.push(e.data.voice_id) })
+  app.addHook('preParsing', async (_request, _reply, payload) => {
+    payload.setEncoding('utf8')
+    return payload
+  })
+  // UTF-8 text comes back as the same bytes: verified and handled.
+  t.equal((await app.inject(signed(event))).statusCode, 200)
+  t.same(seen, ['voice_body'])
+  // Bytes that are not UTF-8 do not survive the text round trip (0xff became U+FFFD, 3 bytes):
+  // refused, not hung, and nothing runs.
+  const latin1 = Buffer.concat([Buffer.from('{"type":"voice.cloned","data":{"voice_id":"'), Buffer.from([0xff]), Buffer.from('x"}}')])
+  const res = await app.inject(signed(latin1))
+  t.equal(res.statusCode, 400)
+  t.equal(res.json().code, 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
+  t.same(seen, ['voice_body'])
+})
+
+t.test('over real HTTP: a client that disconnects mid-body runs nothing, and the server carries on', async (t) => {
+  const { app } = await build()
+  let ran = 0
+  app.elevenlabs.onAny(() => { ran++ })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(() => app.close())
+  const { port } = new URL(address)
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(`POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nElevenLabs-Signature: ${signature()}\r\n\r\n`)
+      socket.write(body.subarray(0, 20), () => setTimeout(() => { socket.destroy(); resolve() }, 50))
+    })
+    socket.on('error', reject)
+  })
+  const res = await fetch(`${address}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature() }, body })
+  t.equal(res.status, 200)
+  t.equal(ran, 1, 'only the complete delivery ran')
+})
