@@ -56,7 +56,9 @@ export function createBodyParser (limit: number) {
       if (!Number.isNaN(contentLength) && (payload.receivedEncodedLength || received) !== contentLength) {
         return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH())
       }
-      done(null, Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.concat(chunks, received))
+      if (Buffer.isBuffer(request.rawBody)) return done(null, request.rawBody)
+      // Node's HTTP parser hands out each chunk as a Buffer of its own, so one chunk needs no copy.
+      done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received))
     }
     payload.on('data', onData)
     payload.on('end', onEnd)

@@ -4,8 +4,9 @@ import t from 'tap'
 import { connect } from 'node:net'
 import { PassThrough, Readable } from 'node:stream'
 import type { InjectOptions } from 'fastify'
-import { generateSignatureHeader } from '../src/index.js'
-import { build, secret, signed } from './helpers.js'
+import fastifyRawBody from 'fastify-raw-body'
+import elevenlabsWebhooks, { generateSignatureHeader } from '../src/index.js'
+import { appWithLogs, build, secret, signed } from './helpers.js'
 
 const event = { type: 'voice.cloned', event_timestamp: 1_700_000_000, data: { voice_id: 'voice_body', name: 'Ada' } }
 const body = Buffer.from(JSON.stringify(event))
@@ -39,6 +40,18 @@ t.test('a body in many chunks, without Content-Length, is verified over all its 
   const forged = chunked(tampered)
   ;(forged.headers as Record<string, string>)['elevenlabs-signature'] = signature()
   t.equal((await app.inject(forged)).statusCode, 400)
+})
+
+t.test('beside an app\'s own fastify-raw-body that keeps strings, the parser\'s own bytes are verified, in one chunk or many', async (t) => {
+  const { app } = appWithLogs()
+  await app.register(fastifyRawBody, { global: true })
+  await app.register(elevenlabsWebhooks, { secret })
+  const seen: Buffer[] = []
+  app.elevenlabs.on('voice.cloned', (_e, request) => { seen.push(request.rawBody as Buffer) })
+  const second = Buffer.from(JSON.stringify({ ...event, data: { voice_id: 'voice_body_2' } }))
+  t.equal((await app.inject(signed(event))).statusCode, 200)
+  t.equal((await app.inject(chunked(second, 7))).statusCode, 200)
+  t.same(seen, [body, second])
 })
 
 t.test('bodyLimit: 413 before reading when Content-Length says so, and while streaming when it does not', async (t) => {
