@@ -2,10 +2,10 @@
 // npm run bench (autocannon in its own process, real HTTP). Each stage adds one step of the
 // plugin's pipeline (servers/stages.mjs):
 //   bare        (a): Fastify's own JSON route
-//   parser      the plugin's route context: its own Buffer parser, JSON.parse in the handler
+//   parser      the plugin's route context: Fastify's Buffer parser, JSON.parse in the handler
 //   floor       parser + the signature check on the parser's Buffer: the least any verifying
 //               receiver does (no fastify-raw-body, no validation, no duplicate check)
-//   rawbody     + fastify-raw-body's read of the body
+//   rawbody     fastify-raw-body's read of the body, handed on by the plugin's own body parser
 //   verify      + signature verification and envelope check in a preHandler (constructEvent)
 //   no-idem     the whole plugin with idempotency off: + schema validation, handler, reply
 //   plugin      the whole plugin, default options (b): + the duplicate check
