@@ -3,13 +3,14 @@
  * `Content-Length`, failed streams, with Fastify's errors and statuses), without a second copy
  * of the bytes.
  *
- * `fastify-raw-body` already collects the body into one Buffer (`request.rawBody`) from the same
- * stream, and its listener runs first (its hook runs before any parser), so that Buffer is in
- * place when the stream's `end` reaches this parser. Fastify's `parseAs: 'buffer'` would copy
- * every body once more: on a 49 KiB body that fresh allocation per request costs about a
- * twentieth of the request's CPU time (page faults included). The chunks are kept here only as
- * references, for the cases where `request.rawBody` is not that Buffer: an app's own
- * `fastify-raw-body` keeping a string or another field, or one that gave up on the stream.
+ * When this plugin registered `fastify-raw-body` itself, that plugin collects the body into one
+ * Buffer (`request.rawBody`) from this same stream, and its listener runs first (its hook runs
+ * before any parser), so that Buffer is in place when the stream's `end` reaches this parser.
+ * Fastify's `parseAs: 'buffer'` would copy every body once more: on a 49 KiB body that fresh
+ * allocation per request costs about a twentieth of the request's CPU time (page faults
+ * included). An app's own `fastify-raw-body` may keep a string, use another field, or read
+ * another stream (`runFirst`, or before a decompressing hook): then the chunks kept here, as
+ * references, are the body.
  */
 import { errorCodes, type FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
@@ -19,7 +20,8 @@ type Done = (err: Error | null, body?: Buffer) => void
 /** Fastify asks a stream returned by a `preParsing` hook (a decompressor, say) to report the bytes it received. */
 type PayloadStream = Readable & { receivedEncodedLength?: number }
 
-export function createBodyParser (limit: number) {
+/** `useRawBody`: hand on `request.rawBody` when it is a Buffer (only when this plugin registered fastify-raw-body). */
+export function createBodyParser (limit: number, useRawBody: boolean) {
   return function parseElevenLabsBody (request: FastifyRequest, payload: PayloadStream, done: Done): void {
     const contentLength = Number(request.headers['content-length'])
     if (contentLength > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
@@ -32,9 +34,12 @@ export function createBodyParser (limit: number) {
       payload.removeListener('error', onEnd)
       payload.removeListener('pause', onPause)
     }
-    function onData (chunk: Buffer | string): void {
-      // A stream whose encoding was set (by an app's preParsing hook) emits strings.
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+    function onData (chunk: Buffer | Uint8Array | string): void {
+      // A stream whose encoding was set (by an app's preParsing hook) emits strings; one an app's
+      // hook made may emit plain Uint8Arrays.
+      const bytes = Buffer.isBuffer(chunk)
+        ? chunk
+        : typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
       received += bytes.length
       if (received > limit || (payload.receivedEncodedLength ?? 0) > limit) {
         stop()
@@ -44,8 +49,10 @@ export function createBodyParser (limit: number) {
     }
     // fastify-raw-body pauses the stream when it gives up on it (at its limit, or on a stream
     // whose encoding was set): the body must still be read to its end here, or the request hangs.
+    // A pause from another reader (an app's hook piping the body elsewhere) is its backpressure,
+    // and is left alone: that reader resumes the stream itself.
     function onPause (): void {
-      payload.resume()
+      if (payload.listenerCount('data') === 1) payload.resume()
     }
     function onEnd (err?: Error & { statusCode?: number }): void {
       stop()
@@ -56,8 +63,9 @@ export function createBodyParser (limit: number) {
       if (!Number.isNaN(contentLength) && (payload.receivedEncodedLength || received) !== contentLength) {
         return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH())
       }
-      if (Buffer.isBuffer(request.rawBody)) return done(null, request.rawBody)
-      // Node's HTTP parser hands out each chunk as a Buffer of its own, so one chunk needs no copy.
+      if (useRawBody && Buffer.isBuffer(request.rawBody)) return done(null, request.rawBody)
+      // Node's HTTP/1 parser hands out each chunk as a Buffer of its own (HTTP/2 and zlib, views
+      // of a block never reused), so one chunk needs no copy.
       done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received))
     }
     payload.on('data', onData)

@@ -151,12 +151,11 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
   await fastify.register(async function elevenlabsWebhookRoute (scope: FastifyInstance) {
     // An app that already uses fastify-raw-body (for another provider's webhooks) keeps its own;
     // registering it twice in one lineage is refused by fastify-raw-body.
-    if (!scope.hasPlugin('fastify-raw-body')) {
-      await scope.register(fastifyRawBody, { encoding: false, global: false, jsonContentTypes: [] })
-    }
+    const ownRawBody = !scope.hasPlugin('fastify-raw-body')
+    if (ownRawBody) await scope.register(fastifyRawBody, { encoding: false, global: false, jsonContentTypes: [] })
     // Only JSON reaches this route (anything else: 415), and it is parsed after verification, not here.
     scope.removeAllContentTypeParsers()
-    scope.addContentTypeParser('application/json', { bodyLimit: options.bodyLimit }, createBodyParser(options.bodyLimit))
+    scope.addContentTypeParser('application/json', { bodyLimit: options.bodyLimit }, createBodyParser(options.bodyLimit, ownRawBody))
 
     scope.route({
       method: 'POST',
@@ -176,7 +175,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         }
         : undefined,
       preHandler: function verifyElevenLabsSignature (request, _reply, done) {
-        // The body parser's Buffer: fastify-raw-body's own, unless an app's copy keeps something else.
+        // The body parser's Buffer: the very bytes of this request's body stream.
         const bytes = request.body
         if (!Buffer.isBuffer(bytes)) return done(unsupportedMediaType())
         // Node joins a repeated header into one string (only set-cookie stays a list), so a header

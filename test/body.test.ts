@@ -2,11 +2,13 @@
 // and errors. Streams stand in for chunked uploads, truncated bodies and decompressing hooks.
 import t from 'tap'
 import { connect } from 'node:net'
-import { PassThrough, Readable } from 'node:stream'
-import type { InjectOptions } from 'fastify'
+import { PassThrough, Readable, Writable } from 'node:stream'
+import { createGunzip, gzipSync } from 'node:zlib'
+import type { FastifyRequest, InjectOptions } from 'fastify'
 import fastifyRawBody from 'fastify-raw-body'
 import elevenlabsWebhooks, { generateSignatureHeader } from '../src/index.js'
-import { appWithLogs, build, secret, signed } from './helpers.js'
+import { createBodyParser } from '../src/body-parser.js'
+import { appWithLogs, build, secret, signed, sleep } from './helpers.js'
 
 const event = { type: 'voice.cloned', event_timestamp: 1_700_000_000, data: { voice_id: 'voice_body', name: 'Ada' } }
 const body = Buffer.from(JSON.stringify(event))
@@ -147,7 +149,7 @@ t.test('a preParsing hook that turns the body into text: fastify-raw-body gives 
 })
 
 t.test('over real HTTP: a client that disconnects mid-body runs nothing, and the server carries on', async (t) => {
-  const { app } = await build()
+  const { app, logs } = await build()
   let ran = 0
   app.elevenlabs.onAny(() => { ran++ })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
@@ -160,7 +162,87 @@ t.test('over real HTTP: a client that disconnects mid-body runs nothing, and the
     })
     socket.on('error', reject)
   })
+  // The cut request is finished, not left waiting: its stream's error reaches Fastify, which logs it.
+  for (let i = 0; i < 100 && !logs.some((line) => JSON.stringify(line).includes('aborted')); i++) await sleep(10)
+  t.ok(logs.some((line) => JSON.stringify(line).includes('aborted')), 'the cut request ended with its error')
   const res = await fetch(`${address}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature() }, body })
   t.equal(res.status, 200)
   t.equal(ran, 1, 'only the complete delivery ran')
+})
+
+t.test('the parser alone: done exactly once, no listener left behind, nothing read past Content-Length over the limit', async (t) => {
+  const parse = createBodyParser(10, true)
+  const run = async (headers: Record<string, string>, feed: (stream: PassThrough) => void): Promise<{ calls: string[], stream: PassThrough }> => {
+    const stream = new PassThrough()
+    stream.on('error', () => {})
+    const calls: string[] = []
+    parse({ headers } as unknown as FastifyRequest, stream, (err, bytes) => {
+      calls.push(err === null ? `ok ${String(bytes)}` : `${(err as Error & { code: string }).code} ${String((err as Error & { statusCode: number }).statusCode)}`)
+    })
+    feed(stream)
+    await sleep(20)
+    for (const name of ['data', 'end', 'pause']) t.equal(stream.listenerCount(name), 0, `no ${name} listener left`)
+    t.equal(stream.listenerCount('error'), 1, 'only the test\'s own error listener')
+    return { calls, stream }
+  }
+  t.same((await run({}, (s) => s.end('abc'))).calls, ['ok abc'])
+  t.same((await run({}, (s) => { s.write(Buffer.alloc(8)); s.write(Buffer.alloc(8)); s.write(Buffer.alloc(8)); s.end() })).calls, ['FST_ERR_CTP_BODY_TOO_LARGE 413'])
+  t.same((await run({}, (s) => { s.write('ab'); setTimeout(() => s.destroy(new Error('cut')), 5) })).calls, ['undefined 400'])
+  const early = await run({ 'content-length': '11' }, (s) => { s.write(Buffer.alloc(11)) })
+  t.same(early.calls, ['FST_ERR_CTP_BODY_TOO_LARGE 413'])
+  t.equal(early.stream.readableLength, 11, 'refused before reading: the bytes are still in the stream')
+})
+
+t.test('body chunks that are plain Uint8Arrays (from an app\'s preParsing stream) are bytes like any other', async (t) => {
+  for (const appRawBody of [false, true]) {
+    const { app } = appWithLogs()
+    if (appRawBody) await app.register(fastifyRawBody, { global: true })
+    await app.register(elevenlabsWebhooks, { secret })
+    const seen: string[] = []
+    app.elevenlabs.on('voice.cloned', (e) => { seen.push(e.data.voice_id) })
+    app.addHook('preParsing', async () => Readable.from([new Uint8Array(body)]))
+    t.equal((await app.inject(signed(event))).statusCode, 200, appRawBody ? 'beside an app\'s fastify-raw-body' : 'with the plugin\'s own')
+    t.same(seen, ['voice_body'])
+  }
+})
+
+t.test('an app\'s own fastify-raw-body reading another stream (runFirst, before a decompressing hook): the route verifies what it parses', async (t) => {
+  const { app } = appWithLogs()
+  await app.register(fastifyRawBody, { global: true, encoding: false, runFirst: true })
+  await app.register(elevenlabsWebhooks, { secret })
+  app.addHook('preParsing', async (request, _reply, payload) => request.headers['content-encoding'] === 'gzip' ? payload.pipe(createGunzip()) : payload)
+  const seen: unknown[] = []
+  app.elevenlabs.on('voice.cloned', (_e, request) => { seen.push(request.rawBody) })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/webhook',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'elevenlabs-signature': signature() },
+    payload: Readable.from([gzipSync(body)])
+  })
+  t.equal(res.statusCode, 200)
+  t.same(seen, [body], 'the decompressed bytes, which were signed, not the gzip bytes fastify-raw-body read')
+})
+
+t.test('an app hook that pipes the body elsewhere keeps its backpressure', async (t) => {
+  const { app } = await build()
+  const big = Buffer.from(JSON.stringify({ ...event, data: { voice_id: 'voice_big', pad: 'x'.repeat(800_000) } }))
+  let queued = 0
+  let received = 0
+  const sink = new Writable({
+    highWaterMark: 16 * 1024,
+    write (chunk: Buffer, _encoding, callback) {
+      received += chunk.length
+      setTimeout(callback, 1)
+    }
+  })
+  app.addHook('preParsing', async (_request, _reply, payload) => {
+    payload.on('data', () => { queued = Math.max(queued, sink.writableLength) })
+    payload.pipe(sink)
+    return payload
+  })
+  const res = await app.inject(chunked(big, 16 * 1024))
+  t.equal(res.statusCode, 200)
+  await new Promise((resolve) => sink.end(resolve))
+  t.equal(received, big.length, 'the other reader got the whole body')
+  t.ok(queued < 200_000, `its queue stayed bounded by backpressure (${queued} bytes at most)`)
 })

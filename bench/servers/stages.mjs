@@ -27,7 +27,7 @@ if (stage === 'plugin' || stage === 'plugin-no-idempotency') {
     if (stage === 'parser' || stage === 'floor') {
       scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
     } else {
-      scope.addContentTypeParser('application/json', createBodyParser(64 * 1024 * 1024))
+      scope.addContentTypeParser('application/json', createBodyParser(64 * 1024 * 1024, true))
     }
     const verify = (request, _reply, done) => {
       const start = process.hrtime.bigint()
