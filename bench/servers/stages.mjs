@@ -20,11 +20,12 @@ if (stage === 'plugin' || stage === 'plugin-no-idempotency') {
   })
 } else {
   await app.register(async (scope) => {
-    if (stage !== 'parser' && stage !== 'floor') await scope.register(rawBody, { encoding: false, global: false, jsonContentTypes: [] })
+    // parser and floor: Fastify's own Buffer parser; rawbody and verify: fastify-raw-body and the
+    // plugin's parser, which hands on its Buffer instead of collecting the body a second time.
+    const fastifyParser = stage === 'parser' || stage === 'floor'
+    if (!fastifyParser) await scope.register(rawBody, { encoding: false, global: false, jsonContentTypes: [] })
     scope.removeAllContentTypeParsers()
-    // parser and floor: Fastify's own Buffer parser; rawbody and verify: the plugin's, which hands
-    // on fastify-raw-body's Buffer instead of collecting the body a second time.
-    if (stage === 'parser' || stage === 'floor') {
+    if (fastifyParser) {
       scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => { done(null, body) })
     } else {
       scope.addContentTypeParser('application/json', createBodyParser(64 * 1024 * 1024, true))
