@@ -1,4 +1,4 @@
-// How the webhook route reads its body: once, through fastify-raw-body, with Fastify's own limits
+// How the webhook route reads its body: once, beside fastify-raw-body, with Fastify's own limits
 // and errors. Streams stand in for chunked uploads, truncated bodies and decompressing hooks.
 import t from 'tap'
 import { connect } from 'node:net'
@@ -146,6 +146,30 @@ t.test('a preParsing hook that turns the body into text: fastify-raw-body gives 
   t.equal(res.statusCode, 400)
   t.equal(res.json().code, 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
   t.same(seen, ['voice_body'])
+})
+
+t.test('the route parses only the verified body: not a value an app\'s hook left in request.rawBody, not a body behind a byte-order mark', async (t) => {
+  const { app } = await build()
+  const seen: string[] = []
+  app.elevenlabs.onAny((e) => { seen.push(e.type) })
+  // A hook that leaves text in request.rawBody, and one that makes fastify-raw-body give up on
+  // the stream (so that nothing replaces that text): the signed bytes are what is handled.
+  app.addHook('onRequest', async (request) => { request.rawBody = JSON.stringify({ type: 'forged.event', data: {} }) })
+  app.addHook('preParsing', async (_request, _reply, payload) => {
+    payload.setEncoding('utf8')
+    return payload
+  })
+  t.equal((await app.inject(signed(event))).statusCode, 200)
+  t.same(seen, ['voice.cloned'])
+
+  // fastify-raw-body's text drops a leading byte-order mark; JSON has none, and the signed bytes
+  // are what is judged: 400, as for any body that is not JSON.
+  const plain = await build()
+  plain.app.elevenlabs.onAny((e) => { seen.push(e.type) })
+  const res = await plain.app.inject(signed(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body])))
+  t.equal(res.statusCode, 400)
+  t.equal(res.json().code, 'ELEVENLABS_PAYLOAD_INVALID_JSON')
+  t.same(seen, ['voice.cloned'], 'nothing more ran')
 })
 
 t.test('over real HTTP: a client that disconnects mid-body runs nothing, and the server carries on', async (t) => {
