@@ -5,7 +5,7 @@
 //   parser      the plugin's route context: Fastify's Buffer parser, JSON.parse in the handler
 //   floor       parser + the signature check on the parser's Buffer: the least any verifying
 //               receiver does (no fastify-raw-body, no validation, no duplicate check)
-//   rawbody     fastify-raw-body's text of the body beside the plugin's own body parser (its Buffer)
+//   rawbody     fastify-raw-body's read of the body, handed on by the plugin's own body parser
 //   verify      + signature verification and envelope check in a preHandler (constructEvent)
 //   no-idem     the whole plugin with idempotency off: + schema validation, handler, reply
 //   plugin      the whole plugin, default options (b): + the duplicate check

@@ -1,13 +1,16 @@
 /**
  * The webhook route's body parser: Fastify's own checks on the body stream (body limit,
- * `Content-Length`, failed streams, with Fastify's errors and statuses), keeping the chunks Node
- * hands out instead of copying them. Its Buffer is the bytes that are verified.
+ * `Content-Length`, failed streams, with Fastify's errors and statuses), without a second copy
+ * of the bytes.
  *
- * When this plugin registered `fastify-raw-body` itself, that plugin reads this same stream and
- * keeps the body as text (`request.rawBody`, its default encoding), which the route parses: the
- * body then costs no copy at all. Asking it for a Buffer instead cost a copy per request (raw-body
- * joins even a single chunk), and on a 49 KiB body those fresh allocations per request, and the
- * page faults glibc's heap trimming makes of them, were about a fifth of the request's CPU time.
+ * When this plugin registered `fastify-raw-body` itself, that plugin collects the body into one
+ * Buffer (`request.rawBody`) from this same stream, and its listener runs first (its hook runs
+ * before any parser), so that Buffer is in place when the stream's `end` reaches this parser.
+ * Fastify's `parseAs: 'buffer'` would copy every body once more: on a 49 KiB body that fresh
+ * allocation per request costs about a twentieth of the request's CPU time (page faults
+ * included). An app's own `fastify-raw-body` may keep a string, use another field, or read
+ * another stream (`runFirst`, or before a decompressing hook): then the chunks kept here, as
+ * references, are the body.
  */
 import { errorCodes, type FastifyRequest } from 'fastify'
 import type { Readable } from 'node:stream'
@@ -18,13 +21,14 @@ type Done = (err: Error | null, body?: Buffer) => void
 type PayloadStream = Readable & { receivedEncodedLength?: number }
 
 /**
- * `ownsRawBody`: this plugin registered fastify-raw-body for the route. `request.rawBody` is then
- * cleared here, before any of the body is read, so that only fastify-raw-body's text of this very
- * stream can stand there when the route parses it (not a value an app's hook left).
+ * `useRawBody`: hand on `request.rawBody` when it is a Buffer (only when this plugin registered
+ * fastify-raw-body). The field is cleared first, before any of the body is read, so that only
+ * fastify-raw-body's Buffer of this very stream can stand there at its end, not a value an app's
+ * hook left (fastify-raw-body sets nothing when it gives up on a stream).
  */
-export function createBodyParser (limit: number, ownsRawBody: boolean) {
+export function createBodyParser (limit: number, useRawBody: boolean) {
   return function parseElevenLabsBody (request: FastifyRequest, payload: PayloadStream, done: Done): void {
-    if (ownsRawBody) request.rawBody = undefined
+    if (useRawBody) request.rawBody = undefined
     const contentLength = Number(request.headers['content-length'])
     if (contentLength > limit) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
 
@@ -65,6 +69,7 @@ export function createBodyParser (limit: number, ownsRawBody: boolean) {
       if (!Number.isNaN(contentLength) && (payload.receivedEncodedLength || received) !== contentLength) {
         return done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH())
       }
+      if (useRawBody && Buffer.isBuffer(request.rawBody)) return done(null, request.rawBody)
       // Node's HTTP/1 parser hands out each chunk as a Buffer of its own (HTTP/2 and zlib, views
       // of a block never reused), so one chunk needs no copy.
       done(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received))

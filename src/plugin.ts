@@ -10,7 +10,7 @@ import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, Webhoo
 import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
 import { createRouter, type EventSchemaMap, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
-import { parseEnvelope, type WebhookEnvelope } from './envelope.js'
+import type { WebhookEnvelope } from './envelope.js'
 import { resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
 import { createDeliveryProcessor, type DeliveryOutcome } from './delivery.js'
 import { createSourceFilter } from './sources.js'
@@ -152,7 +152,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     // An app that already uses fastify-raw-body (for another provider's webhooks) keeps its own;
     // registering it twice in one lineage is refused by fastify-raw-body.
     const ownRawBody = !scope.hasPlugin('fastify-raw-body')
-    if (ownRawBody) await scope.register(fastifyRawBody, { encoding: 'utf8', global: false, jsonContentTypes: [] })
+    if (ownRawBody) await scope.register(fastifyRawBody, { encoding: false, global: false, jsonContentTypes: [] })
     // Only JSON reaches this route (anything else: 415), and it is parsed after verification, not here.
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('application/json', { bodyLimit: options.bodyLimit }, createBodyParser(options.bodyLimit, ownRawBody))
@@ -182,12 +182,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         // sent twice arrives as "t=…,v0=…, t=…,v0=…" and is refused for its two timestamps.
         const header = request.headers['elevenlabs-signature'] as string | undefined
         try {
-          verifier.verify(bytes, header)
-          // fastify-raw-body's text of these same bytes spares decoding them again. It drops a
-          // leading byte-order mark, which JSON does not allow: such a body is parsed from its
-          // bytes, and refused as before.
-          const text = request.rawBody
-          request.body = parseEnvelope(ownRawBody && typeof text === 'string' && bytes[0] !== 0xef ? text : bytes)
+          request.body = verifier.constructEvent(bytes, header)
         } catch (err) {
           return done(ownError(err, request))
         }

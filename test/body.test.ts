@@ -148,13 +148,13 @@ t.test('a preParsing hook that turns the body into text: fastify-raw-body gives 
   t.same(seen, ['voice_body'])
 })
 
-t.test('the route parses only the verified body: not a value an app\'s hook left in request.rawBody, not a body behind a byte-order mark', async (t) => {
+t.test('the route takes only this request\'s bytes for its body: not a value an app\'s hook left in request.rawBody; a byte-order mark is not JSON', async (t) => {
   const { app } = await build()
   const seen: string[] = []
   app.elevenlabs.onAny((e) => { seen.push(e.type) })
-  // A hook that leaves text in request.rawBody, and one that makes fastify-raw-body give up on
-  // the stream (so that nothing replaces that text): the signed bytes are what is handled.
-  app.addHook('onRequest', async (request) => { request.rawBody = JSON.stringify({ type: 'forged.event', data: {} }) })
+  // A hook that leaves bytes in request.rawBody, and one that makes fastify-raw-body give up on
+  // the stream (so that nothing replaces them): the request's own signed bytes are what is handled.
+  app.addHook('onRequest', async (request) => { request.rawBody = Buffer.from(JSON.stringify({ type: 'forged.event', data: {} })) })
   app.addHook('preParsing', async (_request, _reply, payload) => {
     payload.setEncoding('utf8')
     return payload
@@ -162,8 +162,7 @@ t.test('the route parses only the verified body: not a value an app\'s hook left
   t.equal((await app.inject(signed(event))).statusCode, 200)
   t.same(seen, ['voice.cloned'])
 
-  // fastify-raw-body's text drops a leading byte-order mark; JSON has none, and the signed bytes
-  // are what is judged: 400, as for any body that is not JSON.
+  // A signed body behind a byte-order mark: JSON has none, so 400, as for any body that is not JSON.
   const plain = await build()
   plain.app.elevenlabs.onAny((e) => { seen.push(e.type) })
   const res = await plain.app.inject(signed(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body])))
