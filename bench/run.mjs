@@ -140,6 +140,8 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     'p99 ms': r.p99.toFixed(1),
     errors: r.errors,
     'server CPU µs/req': r.cpuUsPerRequest.toFixed(0),
+    // What each server adds to (a) in µs moves less from host to host than the ratio does.
+    'CPU vs (a)': r.id === 'a' ? '' : `${r.cpuUsPerRequest >= floor.cpuUsPerRequest ? '+' : ''}${(r.cpuUsPerRequest - floor.cpuUsPerRequest).toFixed(0)} µs`,
     'peak RSS MiB': r.peakRssMiB.toFixed(0),
     'RSS vs (a)': `${r.rssRatio.toFixed(2)}x`
   })))
