@@ -1,4 +1,4 @@
-// How the webhook route reads its body: once, beside fastify-raw-body, with Fastify's own limits
+// How the webhook route reads its body: once, through fastify-raw-body, with Fastify's own limits
 // and errors. Streams stand in for chunked uploads, truncated bodies and decompressing hooks.
 import t from 'tap'
 import { connect } from 'node:net'
