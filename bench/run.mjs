@@ -66,14 +66,14 @@ async function selfCheck (target, payload) {
  */
 function sha256Micros (body) {
   const batch = Math.max(5, Math.ceil(2_000_000 / body.length))
-  const sign = crypto.hash === undefined
+  const hashOnce = crypto.hash === undefined
     ? () => crypto.createHash('sha256').update(body).digest('latin1')
     : () => crypto.hash('sha256', body, 'latin1')
-  for (let i = 0; i < batch; i++) sign()
+  for (let i = 0; i < batch; i++) hashOnce()
   const times = []
   for (let round = 0; round < 5; round++) {
     const start = process.hrtime.bigint()
-    for (let i = 0; i < batch; i++) sign()
+    for (let i = 0; i < batch; i++) hashOnce()
     times.push(Number(process.hrtime.bigint() - start) / 1000 / batch)
   }
   return median(times)
