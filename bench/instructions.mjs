@@ -9,7 +9,7 @@
 // one keep-alive connection: a warm-up of W events, then N events between two readings of its
 // counters (callgrind_control). The main thread's count over N is the request path; all threads'
 // adds what V8 does beside it (compiling, collecting garbage), which a longer warm-up lowers.
-// Environment: BENCH_PAYLOADS (small,medium), BENCH_WARMUP (W, 1000), BENCH_REQUESTS (N, 1000),
+// Environment: BENCH_PAYLOADS (small,medium), BENCH_WARMUP (W, 4000), BENCH_REQUESTS (N, 1000),
 // BENCH_SERVERS (a,b,d).
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -22,7 +22,7 @@ import { secret } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 const only = (process.env.BENCH_PAYLOADS ?? 'small,medium').split(',')
-const warmup = Number(process.env.BENCH_WARMUP ?? 1000)
+const warmup = Number(process.env.BENCH_WARMUP ?? 4000)
 const n = Number(process.env.BENCH_REQUESTS ?? 1000)
 const servers = [
   { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs' },
