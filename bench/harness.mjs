@@ -5,6 +5,14 @@ import { spawn, execFileSync } from 'node:child_process'
 const here = new URL('.', import.meta.url)
 export const secret = 'wsec_bench_secret'
 
+/** The servers npm run bench compares, in bench/servers/. */
+export const benchServers = [
+  { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs' },
+  { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs' },
+  { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs' },
+  { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs' }
+]
+
 /** Starts bench/<file> on `port`; resolves once it prints "ready". `env` adds to the environment. */
 export function startServer (file, port, env = {}) {
   return new Promise((resolve, reject) => {

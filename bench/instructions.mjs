@@ -18,18 +18,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { secret } from './harness.mjs'
+import { benchServers, secret } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 const only = (process.env.BENCH_PAYLOADS ?? 'small,medium').split(',')
 const warmup = Number(process.env.BENCH_WARMUP ?? 4000)
 const n = Number(process.env.BENCH_REQUESTS ?? 1000)
-const servers = [
-  { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs' },
-  { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs' },
-  { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs' },
-  { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs' }
-].filter((s) => (process.env.BENCH_SERVERS ?? 'a,b,d').split(',').includes(s.id))
+const servers = benchServers.filter((s) => (process.env.BENCH_SERVERS ?? 'a,b,d').split(',').includes(s.id))
 const port = 3501
 
 try {

@@ -6,7 +6,7 @@ import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { load, median, secret, startServer, stopServer } from './harness.mjs'
+import { benchServers, load, median, secret, startServer, stopServer } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 
@@ -15,12 +15,7 @@ const duration = Number(process.env.BENCH_DURATION ?? 5)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const only = process.env.BENCH_PAYLOADS?.split(',')
 
-const targets = [
-  { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs', port: 3101 },
-  { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs', port: 3102 },
-  { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs', port: 3103 },
-  { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs', port: 3104 }
-]
+const targets = benchServers.map((server, i) => ({ ...server, port: 3101 + i }))
 
 function peakRssMiB (pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
