@@ -66,6 +66,11 @@ export function parseSignatureHeader (header: string): ParsedSignatureHeader {
   return { timestamp, signatures }
 }
 
+/** Only a `v0` of 64 hex digits can match: any other is ignored, as the SDKs' comparison would never match it. */
+function hexSignatures (header: ParsedSignatureHeader): ParsedSignatureHeader {
+  return { timestamp: header.timestamp, signatures: header.signatures.filter((signature) => HEX_SHA256.test(signature)) }
+}
+
 function toKeys (secret: WebhookSecret | undefined): KeyedHmac[] {
   const list = typeof secret === 'string' ? [secret] : secret ?? []
   if (list.length === 0 || list.some((s) => typeof s !== 'string' || s.length === 0)) {
@@ -122,8 +127,9 @@ export function createVerifier (secret: WebhookSecret | undefined, options: Pick
   function verify (rawBody: string | Buffer, sigHeader: string | undefined, opts: Pick<VerifyOptions, 'now'> = {}): void {
     assertHeaderPresent(sigHeader)
     // The header as ElevenLabs sends it takes one match; anything else, the general parser.
+    // USUAL_HEADER's v0 is hex already; another parser's may be anything.
     const usual = USUAL_HEADER.exec(sigHeader)
-    const { timestamp, signatures } = usual === null ? parseSignatureHeader(sigHeader) : { timestamp: usual[1] as string, signatures: [usual[2] as string] }
+    const { timestamp, signatures } = usual === null ? hexSignatures(parseSignatureHeader(sigHeader)) : { timestamp: usual[1] as string, signatures: [usual[2] as string] }
 
     const now = opts.now ?? Date.now() / 1000
     const age = now - Number(timestamp)
@@ -139,7 +145,6 @@ export function createVerifier (secret: WebhookSecret | undefined, options: Pick
     const prefix = `${timestamp}.`
     const expected = keys.map((key) => key(prefix, rawBody))
     for (const signature of signatures) {
-      if (!HEX_SHA256.test(signature)) continue
       given.write(signature, 'hex')
       for (const digest of expected) {
         if (timingSafeEqual(given, digest)) return

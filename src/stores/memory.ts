@@ -45,9 +45,10 @@ export class MemoryStore implements IdempotencyStore {
     return this.#entries.size
   }
 
-  #live (key: string): Entry | undefined {
+  // Each operation reads the clock once and hands the time on.
+  #live (key: string, now: number): Entry | undefined {
     const entry = this.#entries.get(key)
-    if (entry !== undefined && expiresAt(entry) <= this.#now()) {
+    if (entry !== undefined && expiresAt(entry) <= now) {
       this.#entries.delete(key)
       return undefined
     }
@@ -61,13 +62,12 @@ export class MemoryStore implements IdempotencyStore {
    * since (tens of µs per event in a full store). A second pass, from the start, finds what the
    * first passed over while it was still in progress.
    */
-  #makeRoom (): boolean {
+  #makeRoom (now: number): boolean {
     if (this.#entries.size < this.#maxEntries) {
       // Not full: let go of the walk, and of the old Map storage it may still hold on to.
       this.#cursor = undefined
       return true
     }
-    const now = this.#now()
     for (let pass = 0; pass < 2; pass++) {
       const cursor = this.#cursor ??= this.#entries.entries()
       for (let next = cursor.next(); next.done !== true; next = cursor.next()) {
@@ -83,25 +83,27 @@ export class MemoryStore implements IdempotencyStore {
   }
 
   claim (key: string, token: string, leaseMs: number): ClaimState {
-    const entry = this.#live(key)
+    const now = this.#now()
+    const entry = this.#live(key, now)
     if (entry !== undefined) return typeof entry === 'number' ? 'done' : 'processing'
     // Dropping a claim in progress would let a copy run beside it: refuse instead (a 503, retried).
-    if (!this.#makeRoom()) throw new Error(`MemoryStore is full: ${this.#entries.size} claims in progress (maxEntries)`)
-    this.#entries.set(key, { token, expiresAt: this.#now() + leaseMs })
+    if (!this.#makeRoom(now)) throw new Error(`MemoryStore is full: ${this.#entries.size} claims in progress (maxEntries)`)
+    this.#entries.set(key, { token, expiresAt: now + leaseMs })
     return 'claimed'
   }
 
   complete (key: string, token: string, ttlMs: number): void {
-    const entry = this.#live(key)
+    const now = this.#now()
+    const entry = this.#live(key, now)
     // An entry evicted or expired meanwhile is recorded again if there is room; if not, a later
     // copy may run again, which is the most a full store can promise.
     const ours = entry !== undefined && typeof entry !== 'number' && entry.token === token
     // Set in place: the entry keeps its place in the eviction order (when it was claimed).
-    if (ours || (entry === undefined && this.#makeRoom())) this.#entries.set(key, this.#now() + ttlMs)
+    if (ours || (entry === undefined && this.#makeRoom(now))) this.#entries.set(key, now + ttlMs)
   }
 
   release (key: string, token: string): void {
-    const entry = this.#live(key)
+    const entry = this.#live(key, this.#now())
     if (entry !== undefined && typeof entry !== 'number' && entry.token === token) this.#entries.delete(key)
   }
 }
