@@ -3,8 +3,9 @@
 // plugin's pipeline (servers/stages.mjs):
 //   bare        (a): Fastify's own JSON route
 //   parser      the plugin's route context: Fastify's Buffer parser, JSON.parse in the handler
-//   floor       parser + the signature check on the parser's Buffer: the least any verifying
-//               receiver does (no fastify-raw-body, no validation, no duplicate check)
+//   floor       (e) of npm run bench: the plugin's body reader without fastify-raw-body, the
+//               signature check, JSON.parse; the least any verifying receiver does (no
+//               validation, no duplicate check)
 //   rawbody     fastify-raw-body's read of the body, handed on by the plugin's own body parser
 //   verify      + signature verification and envelope check in a preHandler (constructEvent)
 //   no-idem     the whole plugin with idempotency off: + schema validation, handler, reply
@@ -21,7 +22,7 @@ const only = (process.env.BENCH_PAYLOADS ?? 'small').split(',')
 const stages = [
   { name: 'bare', file: 'servers/bare.mjs' },
   { name: 'parser', file: 'servers/stages.mjs' },
-  { name: 'floor', file: 'servers/stages.mjs' },
+  { name: 'floor', file: 'servers/verify-only.mjs' },
   { name: 'rawbody', file: 'servers/stages.mjs', after: 'parser' },
   { name: 'verify', file: 'servers/stages.mjs' },
   { name: 'no-idem', file: 'servers/stages.mjs', stage: 'plugin-no-idempotency' },

@@ -10,7 +10,8 @@ export const benchServers = [
   { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs' },
   { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs' },
   { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs' },
-  { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs' }
+  { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs' },
+  { id: 'e', name: 'verification only (the least a verifying receiver does)', file: 'servers/verify-only.mjs' }
 ]
 
 /** Starts bench/<file> on `port`; resolves once it prints "ready". `env` adds to the environment. */

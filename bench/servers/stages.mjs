@@ -20,9 +20,9 @@ if (stage === 'plugin' || stage === 'plugin-no-idempotency') {
   })
 } else {
   await app.register(async (scope) => {
-    // parser and floor: Fastify's own Buffer parser; rawbody and verify: fastify-raw-body and the
-    // plugin's parser, which hands on its Buffer instead of collecting the body a second time.
-    const fastifyParser = stage === 'parser' || stage === 'floor'
+    // parser: Fastify's own Buffer parser; rawbody and verify: fastify-raw-body and the plugin's
+    // parser, which hands on its Buffer instead of collecting the body a second time.
+    const fastifyParser = stage === 'parser'
     if (!fastifyParser) await scope.register(rawBody, { encoding: false, global: false, jsonContentTypes: [] })
     scope.removeAllContentTypeParsers()
     if (fastifyParser) {
@@ -42,8 +42,6 @@ if (stage === 'plugin' || stage === 'plugin-no-idempotency') {
     }
 
     scope.post('/webhook', { config: { rawBody: true }, preHandler: stage === 'verify' ? verify : undefined }, (request, reply) => {
-      // floor: the least a verifying receiver can do, the signature check on the parser's own Buffer.
-      if (stage === 'floor') verifier.verify(request.body, request.headers['elevenlabs-signature'])
       if (stage !== 'verify') JSON.parse(request.body.toString('utf8'))
       reply.code(200).type('application/json; charset=utf-8').send('{"success":true}')
     })
