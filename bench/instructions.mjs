@@ -10,7 +10,7 @@
 // counters (callgrind_control). The main thread's count over N is the request path; all threads'
 // adds what V8 does beside it (compiling, collecting garbage), which a longer warm-up lowers.
 // Environment: BENCH_PAYLOADS (small,medium), BENCH_WARMUP (W, 4000), BENCH_REQUESTS (N, 1000),
-// BENCH_SERVERS (a,b,d).
+// BENCH_SERVERS (a,b,d,e).
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
@@ -24,7 +24,7 @@ const here = new URL('.', import.meta.url)
 const only = (process.env.BENCH_PAYLOADS ?? 'small,medium').split(',')
 const warmup = Number(process.env.BENCH_WARMUP ?? 4000)
 const n = Number(process.env.BENCH_REQUESTS ?? 1000)
-const servers = benchServers.filter((s) => (process.env.BENCH_SERVERS ?? 'a,b,d').split(',').includes(s.id))
+const servers = benchServers.filter((s) => (process.env.BENCH_SERVERS ?? 'a,b,d,e').split(',').includes(s.id))
 const port = 3501
 
 try {
