@@ -126,8 +126,8 @@ export function createVerifier (secret: WebhookSecret | undefined, options: Pick
 
   function verify (rawBody: string | Buffer, sigHeader: string | undefined, opts: Pick<VerifyOptions, 'now'> = {}): void {
     assertHeaderPresent(sigHeader)
-    // The header as ElevenLabs sends it takes one match; anything else, the general parser.
-    // USUAL_HEADER's v0 is hex already; another parser's may be anything.
+    // The header as ElevenLabs sends it takes one match, whose v0 is hex already; anything else
+    // goes through the general parser, and only its hex v0s are kept.
     const usual = USUAL_HEADER.exec(sigHeader)
     const { timestamp, signatures } = usual === null ? hexSignatures(parseSignatureHeader(sigHeader)) : { timestamp: usual[1] as string, signatures: [usual[2] as string] }
 

@@ -1,8 +1,9 @@
 // (e) The least any receiver that checks the signature does: the body read into one Buffer the
 // cheapest way known (this package's body parser without fastify-raw-body: a body that arrives in
 // one chunk is Node's own Buffer, not copied), this package's HMAC check on it, JSON.parse, a
-// constant answer. No envelope or schema check, no duplicate detection, no handler. Not a receiver anyone should
-// run; what it reaches against (a) is as far as a verifying receiver can get on this machine.
+// constant answer. No envelope or schema check, no duplicate detection, no handler. Not a
+// receiver anyone should run; what it reaches against (a) is as far as a verifying receiver can
+// get on this machine.
 import Fastify from 'fastify'
 import { createVerifier } from '../../dist/index.js'
 import { createBodyParser } from '../../dist/body-parser.js'
