@@ -8,14 +8,19 @@
  * - open-ended strings (status, role, reasons…) are plain strings, their known values in the description;
  * - a field the docs or the official SDK show as possibly `null` accepts `null`.
  */
-import { Type, type SchemaOptions, type TNull, type TRecord, type TSchema, type TString, type TUnion, type TUnknown } from '@sinclair/typebox'
+import { Type, type SchemaOptions, type TNull, type TSchema, type TUnion, type TUnsafe } from '@sinclair/typebox'
 
 /** `schema` or `null`: for the fields ElevenLabs documents (or its SDK types) as possibly null. */
 export function Nullable<T extends TSchema> (schema: T, options?: SchemaOptions): TUnion<[T, TNull]> {
   return Type.Union([schema, Type.Null()], options)
 }
 
-/** A JSON object whose keys and values are not pinned down (provider bodies, overrides, free-form maps). */
-export function LooseObject (options: SchemaOptions): TRecord<TString, TUnknown> {
-  return Type.Record(Type.String(), Type.Unknown(), options)
+/**
+ * A JSON object whose keys and values are not pinned down (provider bodies, overrides, free-form
+ * maps). Typed as a record of unknowns, checked only for being an object: a `Type.Record` of
+ * unknowns would compile to a walk over every key (`Object.entries` and a pattern test per key)
+ * that can reject nothing a JSON object can hold, about 0.4 µs per 10-key object on each event.
+ */
+export function LooseObject (options: SchemaOptions): TUnsafe<Record<string, unknown>> {
+  return Type.Unsafe<Record<string, unknown>>(Type.Object({}, { ...options, additionalProperties: true }))
 }
