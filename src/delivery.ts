@@ -5,25 +5,31 @@
  * synchronous, so is all of this: no promise, no timer on the way.
  */
 import type { WebhookEnvelope } from './envelope.js'
-import { WebhookRetryableError, type WebhookHandlerError } from './errors.js'
-import { newClaimToken, type ResolvedIdempotency } from './idempotency.js'
-import type { EventRunner } from './router.js'
+import { WebhookRetryableError, type WebhookHandlerError, type WebhookPayloadError } from './errors.js'
+import { eventIdOf, newClaimToken, type ResolvedIdempotency } from './idempotency.js'
+import type { EventRunner, InvalidWebhookEvent } from './router.js'
 import type { ClaimState } from './stores/store.js'
 import { deadline, isThenable, TIMED_OUT, withTimeout, type MaybePromise } from './async.js'
 
 export interface DeliveryLogger {
   error (obj: object, msg: string): void
+  warn (obj: object, msg: string): void
 }
 
 export type DeliveryOutcome =
-  /** All handlers succeeded. `known`: the type had a schema. */
-  | { status: 'handled', known: boolean }
-  /** This event was already processed: handlers not run. */
-  | { status: 'duplicate' }
+  /** All handlers succeeded. */
+  | { status: 'handled' }
+  /** This event was already processed (`inProgress`: another copy is processing it now): handlers not run. */
+  | { status: 'duplicate', inProgress: boolean }
   /** Handlers are still running past `ackTimeout`; they go on in the background. */
   | { status: 'accepted' }
-  /** At least one handler failed; the claim was released so that a retry runs them again. */
-  | { status: 'failed', error: WebhookHandlerError }
+  /** At least one handler failed; the claim was released. `retry`: ElevenLabs retries this type, so answer 5xx. */
+  | { status: 'failed', error: WebhookHandlerError, retry: boolean }
+  /**
+   * The verified body is not a valid event; only the `onInvalid` hooks ran. `retry`: one of
+   * them failed (the event is kept nowhere) on a type ElevenLabs retries, so answer 5xx.
+   */
+  | { status: 'invalid', error: WebhookPayloadError, retry: boolean }
 
 /** Seconds a copy of an event that is still being processed is told to wait. */
 export const IN_PROGRESS_RETRY_AFTER_S = 10
@@ -35,10 +41,18 @@ export interface DeliveryProcessorOptions<Ctx> {
   idempotency: ResolvedIdempotency | undefined
   /** Milliseconds to wait for handlers before acknowledging anyway; false waits for ever. */
   ackTimeout: number | false
+  /**
+   * Whether ElevenLabs retries deliveries of this type (for this webhook). Only there may a
+   * failure a retry can mend be answered 5xx/429; elsewhere such an answer loses the event.
+   */
+  isRetried: (type: string) => boolean
+  /** Parses and checks the envelope of a verified body; throws `WebhookPayloadError`. */
+  parse: (rawBody: Buffer) => WebhookEnvelope
 }
 
 export interface DeliveryProcessor<Ctx> {
-  deliver (event: WebhookEnvelope, rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome>
+  /** Processes one verified body. Throws `WebhookRetryableError` (429, 503) only for retried types. */
+  deliver (rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome>
   /** Waits for every delivery still running, at most `ms`. Resolves false if some were still running. */
   drain (ms: number): Promise<boolean>
   /** Deliveries whose handlers are running now. */
@@ -47,14 +61,17 @@ export interface DeliveryProcessor<Ctx> {
 
 interface Claim { key: string, token: string }
 
+/** What logs say of an event: its type and id, never its data. */
+const identity = (event: WebhookEnvelope): { eventType: string, eventId: string | undefined } => ({ eventType: event.type, eventId: eventIdOf(event) })
+
 // The outcomes without an error are constants: one object fewer per delivery.
-const HANDLED_KNOWN: DeliveryOutcome = Object.freeze({ status: 'handled', known: true })
-const HANDLED_UNKNOWN: DeliveryOutcome = Object.freeze({ status: 'handled', known: false })
-const DUPLICATE: DeliveryOutcome = Object.freeze({ status: 'duplicate' })
+const HANDLED: DeliveryOutcome = Object.freeze({ status: 'handled' })
+const DUPLICATE: DeliveryOutcome = Object.freeze({ status: 'duplicate', inProgress: false })
+const IN_PROGRESS: DeliveryOutcome = Object.freeze({ status: 'duplicate', inProgress: true })
 const ACCEPTED: DeliveryOutcome = Object.freeze({ status: 'accepted' })
 
 export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<Ctx>): DeliveryProcessor<Ctx> {
-  const { router, idempotency, ackTimeout } = options
+  const { router, idempotency, ackTimeout, isRetried, parse } = options
   const running = new Set<PromiseLike<unknown>>()
 
   /** Keeps `work` in `running` until it settles, so that close() waits for it. */
@@ -70,107 +87,162 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     return isThenable(result) ? withTimeout(result, idempotency!.storeTimeout, 'the idempotency store') : result
   }
 
-  function storeUnavailable (err: unknown, claim: Claim, log: DeliveryLogger): WebhookRetryableError {
-    log.error({ err, idempotencyKey: claim.key }, 'The ElevenLabs webhook idempotency store failed; answering 503 so that ElevenLabs retries')
-    return new WebhookRetryableError('ELEVENLABS_STORE_UNAVAILABLE', 503,
-      'The webhook receiver cannot check for duplicates right now; retry later', STORE_RETRY_AFTER_S, { cause: err })
-  }
-
   /** Marks the claim done (after success) or releases it (otherwise). Never throws: a failure is logged. */
-  function settleClaim (claim: Claim | undefined, succeeded: boolean, log: DeliveryLogger): MaybePromise<void> {
+  function settleClaim (claim: Claim | undefined, succeeded: boolean, event: WebhookEnvelope, log: DeliveryLogger): MaybePromise<void> {
     if (claim === undefined) return
     const { store, ttl } = idempotency!
     try {
       const done = storeCall(() => succeeded ? store.complete(claim.key, claim.token, ttl) : store.release(claim.key, claim.token))
-      if (isThenable(done)) return done.then(undefined, (err: unknown) => { settleFailed(err, claim, succeeded, log) })
+      if (isThenable(done)) return done.then(undefined, (err: unknown) => { settleFailed(err, claim, succeeded, event, log) })
     } catch (err) {
-      settleFailed(err, claim, succeeded, log)
+      settleFailed(err, claim, succeeded, event, log)
     }
   }
 
-  function settleFailed (err: unknown, claim: Claim, succeeded: boolean, log: DeliveryLogger): void {
-    log.error({ err, idempotencyKey: claim.key }, succeeded
+  function settleFailed (err: unknown, claim: Claim, succeeded: boolean, event: WebhookEnvelope, log: DeliveryLogger): void {
+    log.error({ err, ...identity(event), idempotencyKey: claim.key }, succeeded
       ? 'Could not mark an ElevenLabs webhook event as processed; a copy may run its handlers again'
-      : 'Could not release the claim of a failed ElevenLabs webhook event; its retries wait for the lease to end')
+      : 'Could not release the claim of an ElevenLabs webhook event; its copies wait for the lease to end')
   }
 
   /**
    * Logs each handler failure and passes it to the onError hooks. Detached from the answer: a
    * slow or hanging hook must not delay the 500 that makes ElevenLabs retry. close() waits for it.
    */
-  async function report (event: WebhookEnvelope, error: WebhookHandlerError, context: Ctx, log: DeliveryLogger, acknowledged: boolean): Promise<void> {
+  async function report (event: WebhookEnvelope, error: WebhookHandlerError, context: Ctx, log: DeliveryLogger, acknowledged: boolean, retry: boolean): Promise<void> {
     const msg = acknowledged
       ? 'An ElevenLabs webhook handler failed after the delivery was acknowledged (ackTimeout); ElevenLabs will not retry it'
-      : 'An ElevenLabs webhook handler failed'
-    for (const err of error.errors) log.error({ err, eventType: event.type }, msg)
+      : retry
+        ? 'An ElevenLabs webhook handler failed; answering 500 so that ElevenLabs retries'
+        : 'An ElevenLabs webhook handler failed; ElevenLabs does not retry this type, so the delivery is answered 200 and the event goes to onError'
+    const who = identity(event)
+    for (const err of error.errors) log.error({ err, ...who }, msg)
     for (const err of await router.reportError(error, context)) {
-      log.error({ err, eventType: event.type }, 'An ElevenLabs webhook onError hook threw')
+      log.error({ err, ...who }, 'An ElevenLabs webhook onError hook threw')
     }
   }
 
   /** After the handlers: settle the claim; report failures on the side. */
   function afterRun (event: WebhookEnvelope, error: WebhookHandlerError | undefined, context: Ctx, log: DeliveryLogger,
-    claim: Claim | undefined, acknowledged: () => boolean): MaybePromise<WebhookHandlerError | undefined> {
-    const settled = settleClaim(claim, error === undefined, log)
-    if (error !== undefined) track(report(event, error, context, log, acknowledged()))
+    claim: Claim | undefined, retry: boolean, acknowledged: () => boolean): MaybePromise<WebhookHandlerError | undefined> {
+    const settled = settleClaim(claim, error === undefined, event, log)
+    if (error !== undefined) track(report(event, error, context, log, acknowledged(), retry))
     return isThenable(settled) ? settled.then(() => error) : error
   }
 
-  function outcomeOf (error: WebhookHandlerError | undefined, known: boolean): DeliveryOutcome {
-    if (error !== undefined) return { status: 'failed', error }
-    return known ? HANDLED_KNOWN : HANDLED_UNKNOWN
+  function outcomeOf (error: WebhookHandlerError | undefined, retry: boolean): DeliveryOutcome {
+    return error === undefined ? HANDLED : { status: 'failed', error, retry }
   }
 
-  function runHandlers (event: WebhookEnvelope, known: boolean, context: Ctx, log: DeliveryLogger, claim: Claim | undefined): MaybePromise<DeliveryOutcome> {
+  function runHandlers (event: WebhookEnvelope, context: Ctx, log: DeliveryLogger, claim: Claim | undefined, retry: boolean): MaybePromise<DeliveryOutcome> {
     const ran = router.run(event, context)
     if (!isThenable(ran)) {
-      const after = afterRun(event, ran, context, log, claim, () => false)
-      return isThenable(after) ? after.then((error) => outcomeOf(error, known)) : outcomeOf(after, known)
+      const after = afterRun(event, ran, context, log, claim, retry, () => false)
+      return isThenable(after) ? after.then((error) => outcomeOf(error, retry)) : outcomeOf(after, retry)
     }
 
     let acknowledged = false
-    const settled = track(ran.then((error) => afterRun(event, error, context, log, claim, () => acknowledged)))
-    if (ackTimeout === false) return settled.then((error) => outcomeOf(error, known))
+    const settled = track(ran.then((error) => afterRun(event, error, context, log, claim, retry, () => acknowledged)))
+    if (ackTimeout === false) return settled.then((error) => outcomeOf(error, retry))
 
     const limit = deadline(ackTimeout)
     return Promise.race([settled, limit.promise]).then((first) => {
       limit.clear()
-      if (first !== TIMED_OUT) return outcomeOf(first, known)
+      if (first !== TIMED_OUT) return outcomeOf(first, retry)
       acknowledged = true
       return ACCEPTED
     })
   }
 
-  function afterClaim (state: ClaimState, event: WebhookEnvelope, known: boolean, context: Ctx, log: DeliveryLogger, claim: Claim): MaybePromise<DeliveryOutcome> {
+  function afterClaim (state: ClaimState, event: WebhookEnvelope, context: Ctx, log: DeliveryLogger, claim: Claim, retry: boolean): MaybePromise<DeliveryOutcome> {
     if (state === 'done') return DUPLICATE
     if (state === 'processing') {
+      // A retry can come only where ElevenLabs retries; elsewhere this copy is the duplicate of
+      // one being processed, whose failure (if it fails) is reported like any other.
+      if (!retry) return IN_PROGRESS
       throw new WebhookRetryableError('ELEVENLABS_DELIVERY_IN_PROGRESS', 429,
         'Another copy of this event is being processed; retry later', IN_PROGRESS_RETRY_AFTER_S)
     }
-    return runHandlers(event, known, context, log, claim)
+    return runHandlers(event, context, log, claim, retry)
   }
 
-  function deliver (event: WebhookEnvelope, rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome> {
-    const known = router.validate(event)
-    if (idempotency === undefined) return runHandlers(event, known, context, log, undefined)
+  /** Frees a claim that may have been recorded although its call failed (a reply lost on the way back). */
+  function releaseQuietly (claim: Claim): void {
+    try {
+      const released = idempotency!.store.release(claim.key, claim.token)
+      if (isThenable(released)) released.then(undefined, () => {})
+    } catch {}
+  }
+
+  /**
+   * The store could not answer the claim. Where ElevenLabs retries, a 503 is safe: the retry
+   * checks again. Elsewhere no retry will come, and running the handlers without a duplicate
+   * check (at worst twice) beats never.
+   */
+  function claimFailed (err: unknown, event: WebhookEnvelope, context: Ctx, log: DeliveryLogger, claim: Claim, retry: boolean): MaybePromise<DeliveryOutcome> {
+    if (retry) {
+      log.error({ err, ...identity(event), idempotencyKey: claim.key }, 'The ElevenLabs webhook idempotency store failed; answering 503 so that ElevenLabs retries')
+      throw new WebhookRetryableError('ELEVENLABS_STORE_UNAVAILABLE', 503,
+        'The webhook receiver cannot check for duplicates right now; retry later', STORE_RETRY_AFTER_S, { cause: err })
+    }
+    log.error({ err, ...identity(event), idempotencyKey: claim.key }, 'The ElevenLabs webhook idempotency store failed; ElevenLabs does not retry this type, so its handlers run without a duplicate check')
+    return runHandlers(event, context, log, undefined, retry)
+  }
+
+  function deliverEvent (event: WebhookEnvelope, rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome> {
+    const retry = isRetried(event.type)
+    if (idempotency === undefined) return runHandlers(event, context, log, undefined, retry)
 
     const claim = { key: idempotency.key(event, rawBody), token: newClaimToken() }
     let state: MaybePromise<ClaimState>
     try {
       state = idempotency.store.claim(claim.key, claim.token, idempotency.lease)
     } catch (err) {
-      throw storeUnavailable(err, claim, log)
+      releaseQuietly(claim)
+      return claimFailed(err, event, context, log, claim, retry)
     }
-    if (!isThenable(state)) return afterClaim(state, event, known, context, log, claim)
+    if (!isThenable(state)) return afterClaim(state, event, context, log, claim, retry)
     const late = state
     return withTimeout(late, idempotency.storeTimeout, 'the idempotency store').then(
-      (found) => afterClaim(found, event, known, context, log, claim),
+      (found) => afterClaim(found, event, context, log, claim, retry),
       (err) => {
-        // A claim that succeeds after we gave up on it must not hold the key for a whole lease:
-        // every retry in that time would be told 429.
-        late.then((found) => { if (found === 'claimed') settleClaim(claim, false, log) }, () => {})
-        throw storeUnavailable(err, claim, log)
+        // A claim may be recorded although we gave up on it (too slow) or its reply was lost
+        // (a connection reset): it must not hold the key for a whole lease, during which every
+        // retry would be told 429.
+        late.then((found) => { if (found === 'claimed') settleClaim(claim, false, event, log) }, () => { releaseQuietly(claim) })
+        return claimFailed(err, event, context, log, claim, retry)
       })
+  }
+
+  /** A verified body that is not a valid event: only the onInvalid hooks see it. */
+  function deliverInvalid (error: WebhookPayloadError, event: WebhookEnvelope | undefined, rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome> {
+    const type = error.eventType
+    const eventId = event === undefined ? undefined : eventIdOf(event)
+    log.error({ eventType: type, eventId, code: error.code, path: error.path, reason: error.message }, router.keepsInvalid
+      ? 'A verified ElevenLabs webhook event is invalid: no handler ran, onInvalid has its raw body'
+      : 'A verified ElevenLabs webhook event is invalid: no handler ran, and no onInvalid hook keeps it')
+    const invalid: InvalidWebhookEvent = { error, type, eventId, rawBody }
+    const outcome = (failures: unknown[]): DeliveryOutcome => {
+      for (const err of failures) log.error({ err, eventType: type, eventId }, 'An ElevenLabs webhook onInvalid hook threw: the event was not kept')
+      return { status: 'invalid', error, retry: failures.length > 0 && type !== undefined && isRetried(type) }
+    }
+    const failures = router.runInvalid(invalid, context)
+    return isThenable(failures) ? track(failures.then(outcome)) : outcome(failures)
+  }
+
+  function deliver (rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome> {
+    let event: WebhookEnvelope
+    try {
+      event = parse(rawBody)
+    } catch (err) {
+      return deliverInvalid(err as WebhookPayloadError, undefined, rawBody, context, log)
+    }
+    try {
+      if (!router.validate(event)) log.warn({ eventType: event.type }, 'Received an ElevenLabs webhook event of a type with no schema; its onAny handlers run')
+    } catch (err) {
+      return deliverInvalid(err as WebhookPayloadError, event, rawBody, context, log)
+    }
+    return deliverEvent(event, rawBody, context, log)
   }
 
   async function drain (ms: number): Promise<boolean> {

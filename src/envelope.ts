@@ -1,6 +1,20 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import sjson from 'secure-json-parse'
 import { PayloadErrorCodes, WebhookPayloadError } from './errors.js'
+import { firstFailure } from './schema-errors.js'
+
+/**
+ * When the event happened. Every example ElevenLabs publishes, and every captured delivery,
+ * sends whole unix seconds; one reference page types the field as a string. Both are accepted:
+ * a number, or a string of digits or an ISO 8601 date. `eventTime()` reads either.
+ */
+export const EventTimestamp = Type.Union([
+  Type.Number({ description: 'Unix seconds' }),
+  Type.String({ pattern: '^(\\d+(\\.\\d+)?|\\d{4}-\\d{2}-\\d{2}([T ].*)?)$', description: 'Unix seconds as a string, or an ISO 8601 date' })
+], { description: 'When the event happened: unix seconds (a number, as ElevenLabs sends it), or a string of them, or an ISO 8601 date' })
+
+export type EventTimestamp = Static<typeof EventTimestamp>
 
 /**
  * What every ElevenLabs webhook body shares. Only `type` is always there (the docs' own test
@@ -9,27 +23,62 @@ import { PayloadErrorCodes, WebhookPayloadError } from './errors.js'
  */
 export const WebhookEnvelope = Type.Object({
   type: Type.String({ minLength: 1, description: 'The event type, e.g. "post_call_transcription"' }),
-  event_timestamp: Type.Optional(Type.Number({ description: 'When the event happened, in unix seconds' })),
+  event_timestamp: Type.Optional(EventTimestamp),
   data: Type.Optional(Type.Unknown({ description: 'The event payload; its shape depends on `type`' }))
 }, { title: 'ElevenLabs webhook envelope' })
 
 export type WebhookEnvelope = Static<typeof WebhookEnvelope>
 
+/** The event's `event_timestamp` as a Date, whichever form it came in; undefined without one. */
+export function eventTime (event: { event_timestamp?: EventTimestamp }): Date | undefined {
+  const value = event.event_timestamp
+  if (value === undefined) return undefined
+  if (typeof value === 'number') return new Date(value * 1000)
+  return /^\d/.test(value) && !value.includes('-') ? new Date(Number(value) * 1000) : new Date(value)
+}
+
 const envelopeCheck = TypeCompiler.Compile(WebhookEnvelope)
 
-/** Parses a verified body and checks the envelope. Throws `WebhookPayloadError`, never a bare SyntaxError. */
-export function parseEnvelope (rawBody: string | Buffer): WebhookEnvelope {
+/** What to do with a `__proto__` key / a `constructor.prototype` key: Fastify's own options, with its defaults. */
+export type PoisoningAction = 'error' | 'remove' | 'ignore'
+
+export interface ParseOptions {
+  /** Default 'error', as Fastify's `onProtoPoisoning`. */
+  onProtoPoisoning?: PoisoningAction
+  /** Default 'error', as Fastify's `onConstructorPoisoning`. */
+  onConstructorPoisoning?: PoisoningAction
+}
+
+/** A JSON.parse message quotes the body; only its position is kept. */
+function jsonFailure (err: unknown): string {
+  const message = (err as Error).message
+  if (message.startsWith('Object contains forbidden prototype property')) {
+    return 'The webhook body holds a "__proto__" or "constructor.prototype" key, which this app refuses (Fastify\'s onProtoPoisoning / onConstructorPoisoning)'
+  }
+  const position = /position (\d+)/.exec(message)
+  return position === null ? 'The webhook body is not valid JSON' : `The webhook body is not valid JSON (at character ${position[1]})`
+}
+
+/**
+ * Parses a verified body and checks the envelope. Throws `WebhookPayloadError`, never a bare
+ * SyntaxError. `__proto__` and `constructor.prototype` keys are handled as Fastify's own JSON
+ * parser handles them (secure-json-parse, the same options). A byte-order mark is not JSON, as
+ * for the official SDKs' `JSON.parse`.
+ */
+export function parseEnvelope (rawBody: string | Buffer, options: ParseOptions = {}): WebhookEnvelope {
+  const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8')
   let value: unknown
   try {
-    value = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'))
+    if (text.charCodeAt(0) === 0xFEFF) throw new SyntaxError('Unexpected token at position 0')
+    value = sjson.parse(text, null, { protoAction: options.onProtoPoisoning ?? 'error', constructorAction: options.onConstructorPoisoning ?? 'error' })
   } catch (err) {
-    throw new WebhookPayloadError(PayloadErrorCodes.INVALID_JSON,
-      'The webhook body is not valid JSON', '', { cause: err })
+    throw new WebhookPayloadError(PayloadErrorCodes.INVALID_JSON, jsonFailure(err), '')
   }
   if (envelopeCheck.Check(value)) return value
-  // Check() failed, so Errors() yields at least one entry.
-  const first = envelopeCheck.Errors(value).First()!
-  const path = first.path === '' ? '/' : first.path
+  const failure = firstFailure(envelopeCheck.Errors(value))
+  const type = (value as { type?: unknown } | null)?.type
+  const path = failure.path === '' ? '/' : failure.path
   throw new WebhookPayloadError(PayloadErrorCodes.INVALID_ENVELOPE,
-    `The webhook body is not an ElevenLabs event envelope: ${path} ${first.message}`, path)
+    `The webhook body is not an ElevenLabs event envelope: ${path} ${failure.message}`, path,
+    typeof type === 'string' && type !== '' ? type : undefined)
 }

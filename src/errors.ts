@@ -68,39 +68,59 @@ export const PayloadErrorCodes = {
 export type PayloadErrorCode = typeof PayloadErrorCodes[keyof typeof PayloadErrorCodes]
 
 /**
- * The body is signed but is not an event this receiver can accept: not JSON, an envelope of the
- * wrong shape, or `data` that fails its event's schema. `path` is the JSON pointer that failed.
+ * The body is signed but is not an event this receiver can process: not JSON (or JSON with a
+ * key the app refuses, see Fastify's `onProtoPoisoning`), an envelope of the wrong shape, or
+ * `data` that fails its event's schema. `path` is the JSON pointer that failed, `eventType` the
+ * body's `type` when it has one. The plugin answers such a verified event 200 and hands it to
+ * `onInvalid` (400 only with `rejectInvalid`). Messages name paths and schema rules, never
+ * values from the body.
  */
 export class WebhookPayloadError extends ElevenLabsWebhookError {
   declare readonly code: PayloadErrorCode
   readonly path: string
+  readonly eventType: string | undefined
 
-  constructor (code: PayloadErrorCode, message: string, path: string, options?: { cause?: unknown }) {
-    super(code, 400, message, options)
+  constructor (code: PayloadErrorCode, message: string, path: string, eventType?: string) {
+    super(code, 400, message)
     this.path = path
+    this.eventType = eventType
   }
+}
+
+/** What a handler failure says of its event in logs and serialised errors: never `data`. */
+export interface EventIdentity {
+  type: string
+  event_timestamp?: number | string
+  data?: unknown
 }
 
 /**
  * One or more handlers threw or rejected. An `AggregateError`: `errors` holds each handler's own
- * error and `event` the event they were handling. The response says only that a handler failed
- * (status 500, so ElevenLabs retries); the errors themselves go to the log and to `onError`.
+ * error; `eventType` and `eventId` (the event's identifying id, when its type has one) say which
+ * event. `event`, the event itself, is there for `onError` hooks but not enumerable, so that
+ * loggers and `JSON.stringify` never write a transcript or megabytes of audio. The response says
+ * only that a handler failed; the errors go to the log and to `onError`.
  */
 export class WebhookHandlerError extends AggregateError {
   readonly code = 'ELEVENLABS_HANDLER_FAILED'
   readonly statusCode = 500
-  readonly event: { type: string, event_timestamp?: number, data?: unknown }
+  readonly eventType: string
+  readonly eventId: string | undefined
+  declare readonly event: EventIdentity
 
-  constructor (event: { type: string, event_timestamp?: number, data?: unknown }, errors: unknown[]) {
+  constructor (event: EventIdentity, errors: unknown[], eventId?: string) {
     super(errors, `${errors.length === 1 ? 'A handler' : `${errors.length} handlers`} for the "${event.type}" webhook event failed; the error is in the server log`)
     this.name = 'WebhookHandlerError'
-    this.event = event
+    this.eventType = event.type
+    this.eventId = eventId
+    Object.defineProperty(this, 'event', { value: event, enumerable: false })
   }
 }
 
 /**
  * The delivery cannot be processed now but a retry can: the answer is 429 or 503 with a
- * `Retry-After` header (ElevenLabs retries both). `retryAfter` is in seconds.
+ * `Retry-After` header. Only for the types ElevenLabs retries (`retriedTypes`): elsewhere the
+ * delivery is processed anyway. `retryAfter` is in seconds.
  */
 export class WebhookRetryableError extends ElevenLabsWebhookError {
   readonly retryAfter: number

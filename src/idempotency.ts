@@ -15,7 +15,7 @@ import { WebhookConfigError } from './errors.js'
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 2 * 60 * 60 * 1000
 /** How long an unfinished claim blocks copies of its event before a retry may run it again. */
 export const DEFAULT_IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000
-/** How long a store operation may take before the delivery is answered 503. */
+/** How long a store operation may take before it counts as failed. */
 export const DEFAULT_STORE_TIMEOUT_MS = 2000
 
 export type IdempotencyKeyFn = (event: WebhookEnvelope, rawBody: Buffer) => string | undefined
@@ -27,7 +27,7 @@ export interface IdempotencyOptions {
   ttl?: number
   /** How long a claim lasts while its handlers run, in ms. Default 5 minutes. */
   lease?: number
-  /** How long a store call may take, in ms, before the delivery is answered 503. Default 2000. */
+  /** How long a store call may take, in ms, before it counts as failed (see `retriedTypes`). Default 2000. */
   storeTimeout?: number
   /** The key of an event; return undefined to use the default. */
   key?: IdempotencyKeyFn
@@ -51,16 +51,21 @@ const identifyingField = new Map<string, string>([
   ['voice.cloned', 'voice_id']
 ])
 
+/** The id that names this event (a conversation, a request…), for the types that carry one; for logs and keys. */
+export function eventIdOf (event: { type: string, data?: unknown }): string | undefined {
+  const field = identifyingField.get(event.type)
+  if (field === undefined || event.data === null || typeof event.data !== 'object') return undefined
+  const id = (event.data as Record<string, unknown>)[field]
+  return typeof id === 'string' && id !== '' ? id : undefined
+}
+
 /**
  * `type:id` for the types with an identifying field, else `type:sha256:<hash of the body>`:
  * the body is byte-for-byte the same in every retry of a delivery.
  */
 export function defaultIdempotencyKey (event: WebhookEnvelope, rawBody: Buffer): string {
-  const field = identifyingField.get(event.type)
-  if (field !== undefined) {
-    const id = (event.data as Record<string, unknown>)[field]
-    if (typeof id === 'string' && id !== '') return `${event.type}:${id}`
-  }
+  const id = eventIdOf(event)
+  if (id !== undefined) return `${event.type}:${id}`
   return `${event.type}:sha256:${createHash('sha256').update(rawBody).digest('hex')}`
 }
 

@@ -7,6 +7,7 @@ export {
   DEFAULT_BODY_LIMIT,
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_PATH,
+  DEFAULT_RETRIED_TYPES,
   type AllEventSchemas,
   type CustomEventSchemas,
   type ElevenLabsWebhooks,
@@ -25,7 +26,7 @@ export {
   type VerifyOptions,
   type WebhookSecret
 } from './signature.js'
-export { WebhookEnvelope } from './envelope.js'
+export { EventTimestamp, eventTime, WebhookEnvelope, type ParseOptions, type PoisoningAction } from './envelope.js'
 export {
   ElevenLabsWebhookError,
   WebhookConfigError,
@@ -34,6 +35,7 @@ export {
   WebhookRetryableError,
   WebhookVerificationError,
   PayloadErrorCodes,
+  type EventIdentity,
   VerificationErrorCodes,
   type PayloadErrorCode,
   type VerificationErrorCode
@@ -41,6 +43,8 @@ export {
 export type {
   ErrorHandler,
   EventSchemaMap,
+  InvalidHandler,
+  InvalidWebhookEvent,
   UnknownWebhookEvent,
   WebhookEvent,
   WebhookHandler,
@@ -48,6 +52,7 @@ export type {
 } from './router.js'
 export {
   defaultIdempotencyKey,
+  eventIdOf,
   DEFAULT_IDEMPOTENCY_LEASE_MS,
   DEFAULT_IDEMPOTENCY_TTL_MS,
   DEFAULT_STORE_TIMEOUT_MS,

@@ -10,7 +10,7 @@ import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, Webhoo
 import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
 import { createRouter, type EventSchemaMap, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
-import type { WebhookEnvelope } from './envelope.js'
+import { parseEnvelope } from './envelope.js'
 import { resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
 import { createDeliveryProcessor, type DeliveryOutcome } from './delivery.js'
 import { createSourceFilter } from './sources.js'
@@ -42,6 +42,11 @@ export const DEFAULT_PATH = '/webhook'
 export const DEFAULT_ACK_TIMEOUT_MS = 25_000
 /** How long `app.close()` waits for handlers still running. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 30_000
+/**
+ * The types ElevenLabs retries when the webhook has retries turned on: transcripts, JSON or
+ * OpenTelemetry, and nothing else (audio never).
+ */
+export const DEFAULT_RETRIED_TYPES: readonly string[] = Object.freeze(['post_call_transcription', 'post_call_transcription_otel'])
 
 export interface ElevenLabsWebhooksOptions {
   /** The webhook's secret (a list while rotating). Default: `process.env.ELEVENLABS_WEBHOOK_SECRET`. */
@@ -55,18 +60,29 @@ export interface ElevenLabsWebhooksOptions {
   /** Your own event types: name → TypeBox schema of `data`. */
   events?: Record<string, TSchema>
   /**
-   * Answer 200 `{"success":false}` when a handler throws, instead of 500. ElevenLabs then does
-   * not retry: use it only when a retry could not help. Default false.
+   * The event types ElevenLabs retries for this webhook. Only for these is a failure a retry can
+   * mend answered 5xx or 429 (a handler failure 500, a failed store 503, a copy in progress
+   * 429); every other type is answered 200 whatever happens after verification, because a
+   * non-200 answer is never retried there and counts toward disabling the webhook. Default
+   * `['post_call_transcription', 'post_call_transcription_otel']`; `[]` if the webhook's
+   * retries are off.
    */
-  acknowledgeHandlerErrors?: boolean
+  retriedTypes?: readonly string[]
+  /**
+   * Answer 400 to a verified body that is not a valid event (not JSON, not an envelope, `data`
+   * failing its schema) instead of 200 `{"success":false}`. ElevenLabs never retries a 400 and
+   * counts it toward disabling the webhook. `onInvalid` hooks run either way. Default false.
+   */
+  rejectInvalid?: boolean
   /**
    * Duplicate detection: `false` to turn it off, or options (store, ttl, lease, key). Default: on,
    * with an in-memory store.
    */
   idempotency?: false | IdempotencyOptions
   /**
-   * Milliseconds to wait for handlers before answering 202 and letting them finish in the
-   * background (a failure after that cannot make ElevenLabs retry). `false` always waits. Default 25 000.
+   * Milliseconds to wait for handlers before answering 200 `{"success":true,"pending":true}` and
+   * letting them finish in the background (a failure after that cannot make ElevenLabs retry).
+   * `false` always waits. Default 25 000.
    */
   ackTimeout?: number | false
   /** Milliseconds `app.close()` waits for handlers still running. Default 30 000. */
@@ -87,7 +103,17 @@ function positiveMs (name: string, value: number): number {
   return value
 }
 
+function stringList (name: string, value: readonly string[]): ReadonlySet<string> {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
+    throw new WebhookConfigError(`The \`${name}\` option must be a list of event type names, got ${JSON.stringify(value)}`)
+  }
+  return new Set(value)
+}
+
 function readOptions (opts: ElevenLabsWebhooksOptions) {
+  if ('acknowledgeHandlerErrors' in opts) {
+    throw new WebhookConfigError('The `acknowledgeHandlerErrors` option is gone: handler failures are answered 200 except for the types in `retriedTypes` (500 there, so that ElevenLabs retries). Pass `retriedTypes: []` to answer 200 for every type.')
+  }
   const secret = opts.secret ?? process.env.ELEVENLABS_WEBHOOK_SECRET
   if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
     throw new WebhookConfigError('No ElevenLabs webhook secret: pass the `secret` option or set ELEVENLABS_WEBHOOK_SECRET (the dashboard shows it when you create the webhook)')
@@ -107,7 +133,8 @@ function readOptions (opts: ElevenLabsWebhooksOptions) {
     bodyLimit,
     tolerance: opts.tolerance ?? DEFAULT_TOLERANCE_SECONDS,
     events: opts.events ?? {},
-    acknowledgeHandlerErrors: opts.acknowledgeHandlerErrors ?? false,
+    retriedTypes: stringList('retriedTypes', opts.retriedTypes ?? DEFAULT_RETRIED_TYPES),
+    rejectInvalid: opts.rejectInvalid ?? false,
     idempotency: resolveIdempotency(opts.idempotency),
     ackTimeout: ackTimeout === false ? false as const : positiveMs('ackTimeout', ackTimeout),
     closeTimeout: positiveMs('closeTimeout', opts.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS),
@@ -135,15 +162,24 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
   for (const [type, schema] of Object.entries(options.events)) internals.addSchema(type, schema)
   fastify.decorate('elevenlabs', internals.router as unknown as ElevenLabsWebhooks)
 
+  // The app's own rules for `__proto__` and `constructor` keys, as its JSON routes apply them.
+  const parseOptions = {
+    onProtoPoisoning: fastify.initialConfig.onProtoPoisoning,
+    onConstructorPoisoning: fastify.initialConfig.onConstructorPoisoning
+  }
   const processor = createDeliveryProcessor<FastifyRequest>({
     router: internals,
     idempotency: options.idempotency,
-    ackTimeout: options.ackTimeout
+    ackTimeout: options.ackTimeout,
+    isRetried: (type) => options.retriedTypes.has(type),
+    parse: (rawBody) => parseEnvelope(rawBody, parseOptions)
   })
-  // A deploy must not lose what was acknowledged: close waits for running handlers, bounded.
-  fastify.addHook('onClose', async (instance) => {
+  // A deploy must not lose what was acknowledged: close waits for running handlers, bounded,
+  // before any onClose hook runs (those run in reverse order: an app's `redis.quit()` added
+  // after this plugin would otherwise close the store under handlers still running).
+  fastify.addHook('preClose', async function drainElevenLabsWebhooks () {
     if (!await processor.drain(options.closeTimeout)) {
-      instance.log.error({ running: processor.running }, `ElevenLabs webhook handlers still running after closeTimeout (${options.closeTimeout} ms); closing anyway`)
+      fastify.log.error({ running: processor.running }, `ElevenLabs webhook handlers still running after closeTimeout (${options.closeTimeout} ms); closing anyway`)
     }
   })
 
@@ -182,7 +218,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         // sent twice arrives as "t=…,v0=…, t=…,v0=…" and is refused for its two timestamps.
         const header = request.headers['elevenlabs-signature'] as string | undefined
         try {
-          request.body = verifier.constructEvent(bytes, header)
+          verifier.verify(bytes, header)
         } catch (err) {
           return done(ownError(err, request))
         }
@@ -190,10 +226,9 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         done()
       },
       handler: function handleElevenLabsEvent (request: FastifyRequest, reply: FastifyReply) {
-        const event = request.body as WebhookEnvelope
         let delivered
         try {
-          delivered = processor.deliver(event, request.rawBody as Buffer, request, request.log)
+          delivered = processor.deliver(request.rawBody as Buffer, request, request.log)
         } catch (err) {
           return fail(request, reply, err)
         }
@@ -206,15 +241,17 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
   function respond (request: FastifyRequest, reply: FastifyReply, outcome: DeliveryOutcome): FastifyReply {
     switch (outcome.status) {
       case 'handled':
-        if (!outcome.known) request.log.warn({ eventType: (request.body as WebhookEnvelope).type }, 'Received an ElevenLabs webhook event of a type with no schema; acknowledged')
         return json(reply, 200, SUCCESS)
       case 'duplicate':
-        return json(reply, 200, DUPLICATE)
+        return json(reply, 200, outcome.inProgress ? IN_PROGRESS : DUPLICATE)
       case 'accepted':
-        return json(reply, 202, PENDING)
+        return json(reply, 200, PENDING)
       case 'failed':
         // The handlers' errors are logged and reported to onError already; the response carries none of them.
-        return options.acknowledgeHandlerErrors ? json(reply, 200, ACKNOWLEDGED_FAILURE) : reply.send(outcome.error)
+        return outcome.retry ? reply.send(outcome.error) : json(reply, 200, NOT_PROCESSED)
+      case 'invalid':
+        if (outcome.retry) return reply.send(notKept())
+        return options.rejectInvalid ? reply.send(outcome.error) : json(reply, 200, NOT_PROCESSED)
     }
   }
 }
@@ -222,8 +259,12 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
 // Answers are constant: serialized once, here.
 const SUCCESS = '{"success":true}'
 const DUPLICATE = '{"success":true,"duplicate":true}'
+const IN_PROGRESS = '{"success":true,"duplicate":true,"pending":true}'
 const PENDING = '{"success":true,"pending":true}'
-const ACKNOWLEDGED_FAILURE = '{"success":false}'
+const NOT_PROCESSED = '{"success":false}'
+
+const notKept = (): ElevenLabsWebhookError => new ElevenLabsWebhookError('ELEVENLABS_INVALID_EVENT_NOT_KEPT', 500,
+  'The event is invalid and the hook that keeps invalid events failed; the error is in the server log')
 
 function json (reply: FastifyReply, statusCode: number, body: string): FastifyReply {
   return reply.code(statusCode).type('application/json; charset=utf-8').send(body)

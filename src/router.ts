@@ -6,8 +6,10 @@
 import type { Static, TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { PayloadErrorCodes, WebhookConfigError, WebhookHandlerError, WebhookPayloadError } from './errors.js'
-import type { WebhookEnvelope } from './envelope.js'
+import type { EventTimestamp, WebhookEnvelope } from './envelope.js'
 import { isThenable, type MaybePromise } from './async.js'
+import { firstFailure } from './schema-errors.js'
+import { eventIdOf } from './idempotency.js'
 
 /** Event type name → TypeBox schema of that event's `data`. */
 export type EventSchemaMap<S> = { [K in keyof S]: TSchema }
@@ -15,15 +17,33 @@ export type EventSchemaMap<S> = { [K in keyof S]: TSchema }
 /** The event a handler of `T` receives; a union of names gives a union that narrows on `type`. */
 export type WebhookEvent<S extends EventSchemaMap<S>, T extends keyof S & string = keyof S & string> =
   T extends unknown
-    ? { type: T, event_timestamp?: number, data: Static<S[T]> }
+    ? { type: T, event_timestamp?: EventTimestamp, data: Static<S[T]> }
     : never
 
 /** An event whose type this receiver has no schema for: only the envelope was checked. */
 export interface UnknownWebhookEvent {
   type: string
-  event_timestamp?: number
+  event_timestamp?: EventTimestamp
   data?: unknown
 }
+
+/**
+ * A verified delivery that could not be processed: its body is not JSON, not an event envelope,
+ * or its `data` fails the schema of its type. Nothing ran for it. Keep `rawBody` (the exact
+ * bytes ElevenLabs signed) to process it once the cause is fixed.
+ */
+export interface InvalidWebhookEvent {
+  /** What is wrong: `code`, `path` (JSON pointer) and `message`. */
+  error: WebhookPayloadError
+  /** The body's `type`, when it has one. */
+  type: string | undefined
+  /** The id that names the event (`conversation_id`…), when its type has one and the body carries it. */
+  eventId: string | undefined
+  /** The request body exactly as received and verified. */
+  rawBody: Buffer
+}
+
+export type InvalidHandler<Ctx> = (invalid: InvalidWebhookEvent, context: Ctx) => void | Promise<void>
 
 export type WebhookHandler<E, Ctx> = (event: E, context: Ctx) => void | Promise<void>
 
@@ -43,6 +63,13 @@ export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
    */
   onError(handler: ErrorHandler<Ctx>): () => void
   offError(handler: ErrorHandler<Ctx>): void
+  /**
+   * Runs `handler` for every verified delivery that could not be processed (not JSON, not an
+   * envelope, `data` failing its schema): no other handler runs for it. Store `invalid.rawBody`
+   * to process it later. The answer waits for these hooks.
+   */
+  onInvalid(handler: InvalidHandler<Ctx>): () => void
+  offInvalid(handler: InvalidHandler<Ctx>): void
   /**
    * Adds a custom event type with its own schema. Returns the same router, typed with the new
    * event; keep using the returned value to get its types.
@@ -67,16 +94,21 @@ export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
   run (envelope: WebhookEnvelope, context: Ctx): MaybePromise<WebhookHandlerError | undefined>
   /** Passes a handler failure to every `onError` hook; resolves to what the hooks themselves threw. */
   reportError (error: WebhookHandlerError, context: Ctx): Promise<unknown[]>
+  /** Passes an invalid delivery to every `onInvalid` hook; gives what they threw, synchronously when none returned a promise. */
+  runInvalid (invalid: InvalidWebhookEvent, context: Ctx): MaybePromise<unknown[]>
+  /** Whether any `onInvalid` hook is registered. */
+  readonly keepsInvalid: boolean
 }
 
 /** What a delivery needs of the router, whatever its event map. */
-export type EventRunner<Ctx> = Pick<RouterInternals<Record<string, TSchema>, Ctx>, 'validate' | 'run' | 'reportError'>
+export type EventRunner<Ctx> = Pick<RouterInternals<Record<string, TSchema>, Ctx>, 'validate' | 'run' | 'reportError' | 'runInvalid' | 'keepsInvalid'>
 
 export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): RouterInternals<S, Ctx> {
   const validators = new Map<string, TypeCheck<TSchema>>()
   const handlers = new Map<string, Set<AnyHandler<Ctx>>>()
   const anyHandlers = new Set<AnyHandler<Ctx>>()
   const errorHandlers = new Set<ErrorHandler<Ctx>>()
+  const invalidHandlers = new Set<InvalidHandler<Ctx>>()
 
   function addSchema (type: string, schema: TSchema): void {
     if (typeof type !== 'string' || type.length === 0) {
@@ -131,6 +163,14 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     offError (handler: ErrorHandler<Ctx>) {
       errorHandlers.delete(handler)
     },
+    onInvalid (handler: InvalidHandler<Ctx>) {
+      assertFunction(handler)
+      invalidHandlers.add(handler)
+      return () => { invalidHandlers.delete(handler) }
+    },
+    offInvalid (handler: InvalidHandler<Ctx>) {
+      invalidHandlers.delete(handler)
+    },
     define (type: string, schema: TSchema): unknown {
       addSchema(type, schema)
       return router
@@ -144,17 +184,16 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     const validator = validators.get(envelope.type)
     if (validator === undefined) return false
     if (validator.Check(envelope.data)) return true
-    // Check() failed, so Errors() yields at least one entry.
-    const first = validator.Errors(envelope.data).First()!
-    const path = `/data${first.path}`
+    const failure = firstFailure(validator.Errors(envelope.data))
+    const path = `/data${failure.path}`
     throw new WebhookPayloadError(PayloadErrorCodes.INVALID_DATA,
-      `The "${envelope.type}" event is invalid: ${path} ${first.message}`, path)
+      `The "${envelope.type}" event is invalid: ${path} ${failure.message}`, path, envelope.type)
   }
 
   function run (envelope: WebhookEnvelope, context: Ctx): MaybePromise<WebhookHandlerError | undefined> {
     const selected = handlers.get(envelope.type) ?? []
     const failures = callAll([...selected, ...anyHandlers], (handler) => handler(envelope as never, context))
-    const outcome = (errors: unknown[]): WebhookHandlerError | undefined => errors.length === 0 ? undefined : new WebhookHandlerError(envelope, errors)
+    const outcome = (errors: unknown[]): WebhookHandlerError | undefined => errors.length === 0 ? undefined : new WebhookHandlerError(envelope, errors, eventIdOf(envelope))
     return isThenable(failures) ? failures.then(outcome) : outcome(failures)
   }
 
@@ -162,7 +201,19 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     return await callAll(errorHandlers, (handler) => handler(error, context))
   }
 
-  return { router: router as unknown as WebhookRouter<S, Ctx>, addSchema, validate, run, reportError }
+  function runInvalid (invalid: InvalidWebhookEvent, context: Ctx): MaybePromise<unknown[]> {
+    return callAll(invalidHandlers, (handler) => handler(invalid, context))
+  }
+
+  return {
+    router: router as unknown as WebhookRouter<S, Ctx>,
+    addSchema,
+    validate,
+    run,
+    reportError,
+    runInvalid,
+    get keepsInvalid () { return invalidHandlers.size > 0 }
+  }
 }
 
 /**
