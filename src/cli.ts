@@ -13,7 +13,7 @@ import { DEFAULT_PATH } from './plugin.js'
 export const DEFAULT_URL = `http://127.0.0.1:3000${DEFAULT_PATH}`
 const DEFAULT_SEND_TIMEOUT_S = 10
 
-/** Exit codes: 0 delivered (2xx), 1 the endpoint refused the delivery, 2 bad usage, 3 the endpoint could not be reached or did not answer, 4 an unexpected failure. */
+/** Exit codes: 0 delivered (2xx), 1 the endpoint refused the delivery or answered {"success":false}, 2 bad usage, 3 the endpoint could not be reached or did not answer, 4 an unexpected failure. */
 export const ExitCode = { OK: 0, REJECTED: 1, USAGE: 2, UNREACHABLE: 3, UNEXPECTED: 4 } as const
 
 export interface CliIo {
@@ -37,7 +37,7 @@ Commands:
   fixtures [type]  list the event types, or print the sample event of one
 
 Run "elevenlabs-webhooks <command> --help" for the options of a command.
-Exit codes: 0 delivered (2xx), 1 refused by the endpoint, 2 bad usage, 3 endpoint unreachable
+Exit codes: 0 delivered (2xx), 1 refused or not processed by the endpoint, 2 bad usage, 3 endpoint unreachable
 or silent, 4 an unexpected failure.
 `,
   send: `Usage: elevenlabs-webhooks send <type> [options]
@@ -177,9 +177,20 @@ async function send (args: string[], io: CliIo): Promise<number> {
     return ExitCode.UNREACHABLE
   }
   const out = `POST ${url} ${type}${values.tamper === true ? ' (tampered signature)' : ''} → ${response.status} ${response.statusText}\n${answer}\n`
-  if (response.ok) { io.stdout(out); return ExitCode.OK }
-  io.stderr(out)
+  if (response.ok && !notProcessed(answer)) { io.stdout(out); return ExitCode.OK }
+  io.stderr(response.ok
+    ? `${out}The endpoint acknowledged the delivery but did not process it (an invalid event, or a failed handler): its log says why.\n`
+    : out)
   return ExitCode.REJECTED
+}
+
+/** The plugin answers 200 `{"success":false}` for a verified event it could not process: no 4xx, which ElevenLabs holds against the webhook. */
+function notProcessed (answer: string): boolean {
+  try {
+    return (JSON.parse(answer) as { success?: unknown } | null)?.success === false
+  } catch {
+    return false
+  }
 }
 
 async function sign (args: string[], io: CliIo): Promise<number> {

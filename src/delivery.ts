@@ -207,9 +207,11 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
       (found) => afterClaim(found, event, context, log, claim, retry),
       (err) => {
         // A claim may be recorded although we gave up on it (too slow) or its reply was lost
-        // (a connection reset): it must not hold the key for a whole lease, during which every
-        // retry would be told 429.
-        late.then((found) => { if (found === 'claimed') settleClaim(claim, false, event, log) }, () => { releaseQuietly(claim) })
+        // (a connection reset, a client that never settles it): it must not hold the key for a
+        // whole lease, during which every retry would be told 429. Released now, and again if
+        // it answers 'claimed' later (it may land after the first release).
+        releaseQuietly(claim)
+        late.then((found) => { if (found === 'claimed') settleClaim(claim, false, event, log) }, () => {})
         return claimFailed(err, event, context, log, claim, retry)
       })
   }

@@ -8,6 +8,7 @@ import { generateSignatureHeader } from './signature.js'
 import { fixtures, type EventFixtures } from './fixtures.js'
 import type { EventSchemas, EventType } from './events/index.js'
 import type { WebhookEvent } from './router.js'
+import type { EventTimestamp } from './envelope.js'
 import { DEFAULT_PATH } from './plugin.js'
 
 export { fixtures, type EventFixtures }
@@ -16,7 +17,7 @@ export interface BuildEventOverrides<T extends EventType> {
   /** Fields merged over the sample's `data` (a shallow merge: give nested objects whole). */
   data?: Partial<Static<EventSchemas[T]>>
   /** Default: the sample's. */
-  event_timestamp?: number
+  event_timestamp?: EventTimestamp
 }
 
 /** A fresh copy of the sample event of `type`, with `overrides` merged in. */

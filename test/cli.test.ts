@@ -81,6 +81,16 @@ t.test('send --data - and --timestamp: your own data, signed at your time', asyn
   t.match(old.stderr, 'Timestamp outside the tolerance zone')
 })
 
+t.test('send: an event the server verifies but does not process (200 {"success":false}) exits 1 and says so', async (t) => {
+  const { url, seen } = await server(t)
+  const res = await run(['send', 'voice.cloned', '--url', url, '--secret', secret, '--data', '-'], {}, '{"name":"no voice_id"}')
+  t.equal(res.code, 1)
+  t.match(res.stderr, 'voice.cloned → 200 OK')
+  t.match(res.stderr, '{"success":false}')
+  t.match(res.stderr, 'acknowledged the delivery but did not process it')
+  t.equal(seen.length, 0)
+})
+
 t.test('send to an unreachable URL: a clear message and exit 3', async (t) => {
   const app = Fastify()
   const address = await app.listen({ host: '127.0.0.1', port: 0 })

@@ -445,3 +445,23 @@ t.test('transport errors: content type, size, method', async (t) => {
   t.equal((await app.inject(charset)).statusCode, 200)
   t.equal(ran, 1)
 })
+
+t.test('handler failures log type and ids, never the event: no audio, no transcript in any log line or serialised error', async (t) => {
+  const { app, logs } = await build()
+  const audio = 'QUJD'.repeat(50_000) // 200 KB of base64
+  const words = 'my card number is 4111 1111 1111 1111'
+  const errors: string[] = []
+  app.elevenlabs.onAny(async () => { throw new Error('storage down') })
+  app.elevenlabs.onError((error) => { errors.push(JSON.stringify(error)) })
+  const audioRes = await app.inject(signed({ type: 'post_call_audio', data: { agent_id: 'a', conversation_id: 'conv_audio', full_audio: audio } }))
+  t.same(audioRes.json(), { success: false })
+  const transcriptRes = await app.inject(signed({ type: 'post_call_transcription', data: { agent_id: 'a', conversation_id: 'conv_words', transcript: [{ role: 'user', message: words }] } }))
+  t.equal(transcriptRes.statusCode, 500, 'a 500, which Fastify itself logs with the error')
+  const logged = JSON.stringify(logs)
+  t.notMatch(logged, 'QUJDQUJD', 'no audio in the log')
+  t.notMatch(logged, '4111', 'no transcript in the log')
+  t.ok(logs.some((line) => line.level === 50 && line.eventType === 'post_call_audio' && line.eventId === 'conv_audio'))
+  t.ok(logs.some((line) => line.level === 50 && (line.err as { code?: string } | undefined)?.code === 'ELEVENLABS_HANDLER_FAILED' && (line.err as { eventId?: string }).eventId === 'conv_words'), 'Fastify\'s own error log line names the event by type and id')
+  t.equal(errors.length, 2)
+  t.notMatch(errors.join(''), /QUJDQUJD|4111/, 'JSON.stringify of the error leaves the event out')
+})

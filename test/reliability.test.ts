@@ -146,13 +146,14 @@ t.test('idempotency keys: fallback on the body hash, custom key, and off', async
 })
 
 /** A store that counts calls and can be made to fail or hang. */
-function spyStore (behaviour: { claim?: 'fail' | 'hang', complete?: 'fail', release?: 'fail' } = {}): IdempotencyStore & { calls: string[] } {
+function spyStore (behaviour: { claim?: 'fail' | 'hang' | 'fail late', complete?: 'fail', release?: 'fail' } = {}): IdempotencyStore & { calls: string[] } {
   const inner = new MemoryStore()
   const calls: string[] = []
   const act = async <T>(name: 'claim' | 'complete' | 'release', work: () => T): Promise<T> => {
     calls.push(name)
     if (behaviour[name] === 'fail') throw new Error(`ECONNREFUSED 127.0.0.1:6379 (${name})`)
     if (behaviour[name] === 'hang') await new Promise(() => {})
+    if (behaviour[name] === 'fail late') { await sleep(100); throw new Error(`ECONNRESET 127.0.0.1:6379 (${name})`) }
     return work()
   }
   return {
@@ -180,7 +181,7 @@ t.test('store failures on post_call_transcription (retried): unreachable or slow
 })
 
 t.test('store failures on a type ElevenLabs does not retry: the handlers run anyway, once, answered 200, logged', async (t) => {
-  for (const claim of ['fail', 'hang'] as const) {
+  for (const claim of ['fail', 'hang', 'fail late'] as const) {
     const store = spyStore({ claim, release: 'fail' })
     const { app, logs } = await build({ idempotency: { store, storeTimeout: 50 } })
     let runs = 0
@@ -189,9 +190,8 @@ t.test('store failures on a type ElevenLabs does not retry: the handlers run any
     t.same([res.statusCode, res.json()], [200, { success: true }], claim)
     t.equal(runs, 1, `${claim}: at least once beats never`)
     t.ok(logs.some((l) => l.level === 50 && l.eventType === 'voice.cloned' && l.eventId === `v_${claim}` && String(l.msg).includes('without a duplicate check')))
-    // A claim that failed may still have been recorded: it is released, never completed. One
-    // that hangs is released if it ever answers 'claimed' (see the storeTimeout test below).
-    t.same(store.calls, claim === 'fail' ? ['claim', 'release'] : ['claim'], claim)
+    // A claim that failed or timed out may still have been recorded: it is released, never completed.
+    t.same(store.calls, ['claim', 'release'], claim)
   }
 })
 

@@ -17,10 +17,19 @@ export interface RedisStoreOptions {
 }
 
 // Values are "processing:<token>" or "done:<token>". Each script is one atomic step.
+//
+// CLAIM may run twice for one call: a client that loses the reply to a connection reset sends the
+// script again on reconnect (ioredis does, by default). So its own `processing:<token>` answers
+// 'claimed': answered 'processing', the owner would be refused and nobody would release the key
+// until the lease ends. The lease is not renewed: it runs from the first run, which can only
+// end it sooner. Its own `done:<token>` answers 'done': a delivery completes only after its
+// claim was answered, so this run is a stale copy of an answered claim, and 'claimed' would let
+// the handlers run a second time (SET NX leaves done as it is).
 const CLAIM = `
 if redis.call('SET', KEYS[1], 'processing:' .. ARGV[1], 'PX', ARGV[2], 'NX') then return 'claimed' end
 local value = redis.call('GET', KEYS[1])
 if not value then return 'processing' end
+if value == 'processing:' .. ARGV[1] then return 'claimed' end
 if string.sub(value, 1, 5) == 'done:' then return 'done' end
 return 'processing'`
 

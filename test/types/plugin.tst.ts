@@ -7,6 +7,9 @@ import { Type, type Static } from '@sinclair/typebox'
 import { expect, test } from 'tstyche'
 import elevenlabsWebhooks, {
   constructEvent,
+  type EventTimestamp,
+  type InvalidWebhookEvent,
+  type PayloadErrorCode,
   type PostCallAudioData,
   type UnknownWebhookEvent,
   type VoiceClonedData,
@@ -23,7 +26,8 @@ test('a handler gets the event typed from its schema, and the request', () => {
     expect(event.type).type.toBe<'voice.cloned'>()
     expect(event.data).type.toBe<VoiceClonedData>()
     expect(event.data.voice_id).type.toBe<string>()
-    expect(event.event_timestamp).type.toBe<number | undefined>()
+    expect(event.event_timestamp).type.toBe<EventTimestamp | undefined>()
+    expect<EventTimestamp>().type.toBe<number | string>()
     expect(request).type.toBe<FastifyRequest>()
   })
   app.elevenlabs.on('usage.threshold', async (event) => {
@@ -89,11 +93,32 @@ test('define() returns a router typed with the custom event', () => {
 
 test('options are typed', () => {
   expect(elevenlabsWebhooks).type.not.toBeCallableWith(app, { secret: 42 }, () => {})
-  expect(app.register).type.toBeCallableWith(elevenlabsWebhooks, { secret: ['a', 'b'], path: '/hooks', tolerance: 60, bodyLimit: 1024, acknowledgeHandlerErrors: true })
+  expect(app.register).type.toBeCallableWith(elevenlabsWebhooks, { secret: ['a', 'b'], path: '/hooks', tolerance: 60, bodyLimit: 1024, retriedTypes: ['post_call_transcription'], rejectInvalid: false })
+  expect(app.register).type.not.toBeCallableWith(elevenlabsWebhooks, { secret: 'x', retriedTypes: 'post_call_transcription' })
   expect(app.register).type.not.toBeCallableWith(elevenlabsWebhooks, { secret: 'x', tolerence: 60 })
 })
 
 test('constructEvent returns the envelope', () => {
   expect(constructEvent('{}', 't=1,v0=x', 'whsec')).type.toBe<WebhookEnvelope>()
   expect(constructEvent).type.not.toBeCallableWith('{}', 't=1,v0=x', 42)
+})
+
+test('onInvalid gets the invalid delivery and the request', () => {
+  app.elevenlabs.onInvalid((invalid, request) => {
+    expect(invalid).type.toBe<InvalidWebhookEvent>()
+    expect(invalid.rawBody).type.toBe<Buffer>()
+    expect(invalid.type).type.toBe<string | undefined>()
+    expect(invalid.error.code).type.toBe<PayloadErrorCode>()
+    expect(invalid.error.path).type.toBe<string>()
+    expect(request).type.toBe<FastifyRequest>()
+  })
+  expect(app.elevenlabs.onInvalid).type.not.toBeCallableWith((invalid: { rawBody: string }) => invalid.rawBody)
+})
+
+test('onError gets the failure with its type and id, and the event', () => {
+  app.elevenlabs.onError((error) => {
+    expect(error.eventType).type.toBe<string>()
+    expect(error.eventId).type.toBe<string | undefined>()
+    expect(error.event.type).type.toBe<string>()
+  })
 })
