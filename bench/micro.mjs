@@ -1,8 +1,9 @@
 // npm run bench:micro: constructEvent alone, this package against the official SDK, on a small
-// and a large body. Both verify the same signed bodies; the SDK's is async (WebCrypto).
+// and a large body. Both verify the same signed bodies; the SDK's is async (WebCrypto). Then a
+// refused claim on a full MemoryStore, whose cost must not grow with the store.
 import { Bench } from 'tinybench'
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js'
-import { constructEvent, createVerifier, generateSignatureHeader } from '../dist/index.js'
+import { constructEvent, createVerifier, generateSignatureHeader, MemoryStore } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 
 const secret = 'wsec_bench_secret'
@@ -31,4 +32,26 @@ for (const payload of payloads().filter((p) => p.name !== 'medium')) {
     rows.push({ task: task.name, 'ops/s': Math.round(hz), 'µs/op': (1e6 / hz).toFixed(1), 'vs SDK': `${(hz / base).toFixed(2)}x` })
   }
 }
+
+// Every key taken by a claim still running (leases of an hour: none ends during the run), so
+// each new delivery is refused: the plugin answers 503, or runs its handlers without a claim.
+{
+  const entries = 50_000
+  const store = new MemoryStore({ maxEntries: entries })
+  for (let i = 0; i < entries; i++) store.claim(`running:${i}`, 'token', 3_600_000)
+  let next = 0
+  const refused = () => {
+    try { store.claim(`new:${next++}`, 'token', 60_000) } catch { return true }
+    return false
+  }
+  if (!refused() || store.size !== entries) throw new Error('the store should be full of claims in progress')
+  const bench = new Bench({ time: 1500 })
+  bench.add(`MemoryStore full of ${entries} claims in progress: a refused claim`, refused)
+  await bench.run()
+  for (const task of bench.tasks) {
+    const hz = task.result.throughput?.mean ?? task.result.hz
+    rows.push({ task: task.name, 'ops/s': Math.round(hz), 'µs/op': (1e6 / hz).toFixed(1), 'vs SDK': '' })
+  }
+}
+
 console.table(rows)

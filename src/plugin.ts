@@ -38,7 +38,10 @@ declare module 'fastify' {
 /** 64 MiB: a `post_call_audio` body is the call's MP3 in base64, about 50 minutes at 128 kbit/s. */
 export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
 export const DEFAULT_PATH = '/webhook'
-/** ElevenLabs wants an answer within 30 s; 25 s leaves room for the network. */
+/**
+ * ElevenLabs documents no deadline, only that a receiver should "quickly return HTTP 200"; HTTP
+ * clients commonly give up after 30 s, and 25 s leaves room for the network.
+ */
 export const DEFAULT_ACK_TIMEOUT_MS = 25_000
 /** How long `app.close()` waits for handlers still running. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 30_000

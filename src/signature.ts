@@ -9,12 +9,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { createKeyedHmac, type KeyedHmac } from './hmac.js'
 import { VerificationErrorCodes as Codes, WebhookVerificationError } from './errors.js'
-import { parseEnvelope, type WebhookEnvelope } from './envelope.js'
+import { parseEnvelope, type ParseOptions, type WebhookEnvelope } from './envelope.js'
 
 /** ElevenLabs' own tolerance: a delivery older than 30 minutes is refused. */
 export const DEFAULT_TOLERANCE_SECONDS = 1800
 
-export interface VerifyOptions {
+/** `onProtoPoisoning` / `onConstructorPoisoning`: what `constructEvent` does with `__proto__` and `constructor.prototype` keys, as Fastify's options of those names (default 'error'). */
+export interface VerifyOptions extends ParseOptions {
   /** Seconds a timestamp may be away from `now`, into the past or the future. Default 1800. */
   tolerance?: number
   /** The current time in unix seconds (fractions allowed). Default: the clock. For tests. */
@@ -37,12 +38,35 @@ const HEX_SHA256 = /^[0-9a-f]{64}$/
 /** `t=<unix seconds>,v0=<hex>` exactly: what parseSignatureHeader would accept, found in one step (15 digits stay safe integers). */
 const USUAL_HEADER = /^t=(\d{1,15}),v0=([0-9a-f]{64})$/
 
+/**
+ * Bounds on a header, checked before any work on it: the header is unauthenticated, so without
+ * them a header of 16 000 commas is split, trimmed and compared part by part on every request.
+ * ElevenLabs sends about 80 characters (`t=` and 10 digits, one `v0=` and 64 hex, two parts).
+ * 1 KiB holds `t` and 14 `v0`s (68 characters each with its comma): room for secret rotation
+ * (Standard Webhooks sends one signature per active secret, usually two) and unknown `k=v`
+ * parts. 16 parts is `t`, a few `v0`s and a few unknown parts; it also bounds the comparisons
+ * at 15 `v0`s per secret, so no separate limit on `v0`s is needed. The USUAL_HEADER match before
+ * them is anchored and reads at most 85 characters, so it needs no bound of its own.
+ */
+export const MAX_SIGNATURE_HEADER_LENGTH = 1024
+export const MAX_SIGNATURE_HEADER_PARTS = 16
+
 /** Splits a header into its `t` and `v0` parts. Unknown `k=v` parts are ignored, any order. */
 export function parseSignatureHeader (header: string): ParsedSignatureHeader {
+  if (header.length > MAX_SIGNATURE_HEADER_LENGTH) {
+    throw new WebhookVerificationError(Codes.SIGNATURE_MALFORMED,
+      `The ElevenLabs-Signature header is ${header.length} characters long; at most ${MAX_SIGNATURE_HEADER_LENGTH} are accepted (ElevenLabs sends about 80: "t=<unix seconds>,v0=<hex>").`)
+  }
+  // One piece past the limit is enough to know it was passed: split stops there.
+  const parts = header.split(',', MAX_SIGNATURE_HEADER_PARTS + 1)
+  if (parts.length > MAX_SIGNATURE_HEADER_PARTS) {
+    throw new WebhookVerificationError(Codes.SIGNATURE_MALFORMED,
+      `The ElevenLabs-Signature header has more than ${MAX_SIGNATURE_HEADER_PARTS} comma-separated parts; at most ${MAX_SIGNATURE_HEADER_PARTS} are accepted (ElevenLabs sends two: "t=" and "v0=").`)
+  }
   let timestamp: string | undefined
   let timestampCount = 0
   const signatures: string[] = []
-  for (const part of header.split(',')) {
+  for (const part of parts) {
     const item = part.trim()
     if (item.startsWith('t=')) {
       timestamp = item.slice(2)
@@ -117,7 +141,7 @@ export interface Verifier {
  * Validates the secrets and tolerance once and returns a verifier for them: what a server wants,
  * so that a bad configuration fails at boot and each request does only the HMAC.
  */
-export function createVerifier (secret: WebhookSecret | undefined, options: Pick<VerifyOptions, 'tolerance'> = {}): Verifier {
+export function createVerifier (secret: WebhookSecret | undefined, options: Omit<VerifyOptions, 'now'> = {}): Verifier {
   const keys = toKeys(secret)
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE_SECONDS
   if (!Number.isFinite(tolerance) || tolerance < 0) {
@@ -158,7 +182,7 @@ export function createVerifier (secret: WebhookSecret | undefined, options: Pick
     verify,
     constructEvent (rawBody, sigHeader, opts) {
       verify(rawBody, sigHeader, opts)
-      return parseEnvelope(rawBody)
+      return parseEnvelope(rawBody, options)
     }
   }
 }

@@ -35,7 +35,9 @@ t.test('verification failures answer 400 with the SDK message and run no handler
     ['too old', { 'elevenlabs-signature': generateSignatureHeader({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - 3600 }) }, undefined, 'ELEVENLABS_TIMESTAMP_OUT_OF_TOLERANCE', 'Timestamp outside the tolerance zone'],
     ['wrong secret', { 'elevenlabs-signature': generateSignatureHeader({ payload, secret: 'whsec_other' }) }, undefined, 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload'],
     ['tampered body', {}, payload.replace('voice_123', 'voice_666'), 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload'],
-    ['tampered non-JSON body', {}, 'not json', 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload']
+    ['tampered non-JSON body', {}, 'not json', 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload'],
+    ['16 000 commas', { 'elevenlabs-signature': ','.repeat(16_000) }, undefined, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0'],
+    ['17 parts', { 'elevenlabs-signature': `t=${Math.floor(Date.now() / 1000)},` + 'x=1,'.repeat(15) + 'v0=' + 'a'.repeat(64) }, undefined, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0']
   ]
   for (const [name, headers, body, code, message] of cases) {
     const merged: Record<string, string | undefined> = { ...valid.headers as Record<string, string>, ...headers }

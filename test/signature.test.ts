@@ -6,6 +6,8 @@ import {
   constructEvent,
   createVerifier,
   generateSignatureHeader,
+  MAX_SIGNATURE_HEADER_LENGTH,
+  MAX_SIGNATURE_HEADER_PARTS,
   parseSignatureHeader
 } from '../src/signature.js'
 import { ElevenLabsWebhookError, WebhookPayloadError, WebhookVerificationError } from '../src/errors.js'
@@ -144,6 +146,64 @@ t.test('header forms: any order, unknown parts, spaces, several v0', async (t) =
   t.same(parseSignatureHeader(`v0=a,t=${now},v0=b`), { timestamp: String(now), signatures: ['a', 'b'] })
 })
 
+/** Runs `run` with String.prototype.split watched: what it threw, and the length of each split of `header`. */
+function splitsDuring (t: Test, header: string, run: () => unknown): { thrown: unknown, splits: number[] } {
+  const split = t.capture(String.prototype, 'split', String.prototype.split)
+  let thrown: unknown
+  try { run() } catch (err) { thrown = err } finally { split.restore() }
+  const splits = split.calls.filter((call) => String(call.receiver) === header)
+    .map((call) => 'returned' in call ? call.returned.length : -1)
+  return { thrown, splits }
+}
+
+t.test('a signature header of 16 000 commas is refused before it is split', async (t) => {
+  const commas = ','.repeat(16_000)
+  const verifier = createVerifier(secret)
+  const hint = 'The ElevenLabs-Signature header is 16000 characters long; at most 1024 are accepted (ElevenLabs sends about 80: "t=<unix seconds>,v0=<hex>").'
+  for (const [name, run] of [
+    ['constructEvent', () => constructEvent(body, commas, secret, { now })],
+    ['createVerifier().verify', () => verifier.verify(body, commas, { now })],
+    ['createVerifier().constructEvent', () => verifier.constructEvent(body, commas, { now })],
+    ['parseSignatureHeader', () => parseSignatureHeader(commas)]
+  ] as const) {
+    const { thrown, splits } = splitsDuring(t, commas, run)
+    t.same(splits, [], `${name}: not split`)
+    const err = rejects(t, () => { throw thrown }, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0')
+    t.equal(err.hint, hint, name)
+  }
+})
+
+t.test('a signature header is refused past 1 KiB, even with a valid signature in it', async (t) => {
+  t.equal(MAX_SIGNATURE_HEADER_LENGTH, 1024)
+  const valid = header()
+  const padded = (length: number): string => `${valid},x=${'y'.repeat(length - valid.length - 3)}`
+  t.equal(padded(1024).length, 1024)
+  t.ok(constructEvent(body, padded(1024), secret, { now }), 'exactly 1024 characters pass')
+  const err = rejects(t, () => constructEvent(body, padded(1025), secret, { now }),
+    'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0')
+  t.match(err.hint, /1025 characters long; at most 1024 are accepted/)
+})
+
+t.test('a signature header of more than 16 parts is refused, and never split into more than 17', async (t) => {
+  t.equal(MAX_SIGNATURE_HEADER_PARTS, 16)
+  const valid = header()
+  const parts = (count: number): string => [valid, ...Array.from({ length: count - 2 }, (_, i) => `x${i}=y`)].join(',')
+  t.ok(constructEvent(body, parts(16), secret, { now }), '16 parts pass')
+  const err = rejects(t, () => constructEvent(body, parts(17), secret, { now }),
+    'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0')
+  t.equal(err.hint, 'The ElevenLabs-Signature header has more than 16 comma-separated parts; at most 16 are accepted (ElevenLabs sends two: "t=" and "v0=").')
+  // 1 000 commas fit in 1 KiB: split stops one piece past the limit.
+  const commas = ','.repeat(1000)
+  const { thrown, splits } = splitsDuring(t, commas, () => constructEvent(body, commas, secret, { now }))
+  t.same(splits, [MAX_SIGNATURE_HEADER_PARTS + 1])
+  rejects(t, () => { throw thrown }, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0')
+  // Rotation fits: t and 14 v0 (what 1 KiB holds), the valid one last.
+  const sig = computeSignature(body, secret, now)
+  const rotated = [`t=${now}`, ...Array.from({ length: 13 }, (_, i) => `v0=${computeSignature(body, `whsec_old_${i}`, now)}`), `v0=${sig}`].join(',')
+  t.ok(rotated.length <= MAX_SIGNATURE_HEADER_LENGTH, `${rotated.length} characters`)
+  t.ok(constructEvent(body, rotated, secret, { now }), 'the 14th v0 is checked')
+})
+
 t.test('secret rotation: every v0 is checked against every secret', async (t) => {
   const oldSecret = 'whsec_old'
   const newSecret = 'whsec_new'
@@ -213,4 +273,18 @@ t.test('interop with the official @elevenlabs/elevenlabs-js SDK', async (t) => {
   const mac = await webcrypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${fresh}.${body}`))
   const sdkStyle = `t=${fresh},v0=${Array.from(new Uint8Array(mac)).map((b) => b.toString(16).padStart(2, '0')).join('')}`
   t.same(constructEvent(body, sdkStyle, secret), JSON.parse(body))
+})
+
+t.test('constructEvent handles __proto__ and constructor.prototype keys as Fastify does, with its option names and defaults', async (t) => {
+  const poisoned = '{"type":"voice.cloned","data":{"voice_id":"v1","__proto__":{"isAdmin":true}}}'
+  const caught = (() => { try { constructEvent(poisoned, header(poisoned), secret, { now }) } catch (err) { return err } })()
+  t.type(caught, WebhookPayloadError)
+  t.match(caught, { code: 'ELEVENLABS_PAYLOAD_INVALID_JSON', message: /__proto__/ })
+  const removed = constructEvent(poisoned, header(poisoned), secret, { now, onProtoPoisoning: 'remove' })
+  t.notOk(Object.hasOwn(removed.data as object, '__proto__'))
+  const kept = createVerifier(secret, { onProtoPoisoning: 'ignore' }).constructEvent(poisoned, header(poisoned), { now })
+  t.ok(Object.hasOwn(kept.data as object, '__proto__'), 'ignore: as JSON.parse')
+  const constructed = '{"type":"voice.cloned","data":{"constructor":{"prototype":{"x":1}}}}'
+  t.throws(() => constructEvent(constructed, header(constructed), secret, { now }), { code: 'ELEVENLABS_PAYLOAD_INVALID_JSON' })
+  t.ok(constructEvent(constructed, header(constructed), secret, { now, onConstructorPoisoning: 'ignore' }))
 })

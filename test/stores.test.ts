@@ -21,7 +21,7 @@ t.test('MemoryStore is bounded: past maxEntries the oldest entry goes', async (t
   t.equal(await store.claim('c', 'tok', 10_000), 'done', 'c is still remembered')
 })
 
-t.test('MemoryStore evicts finished or expired entries, oldest first, never a claim in progress', async (t) => {
+t.test('MemoryStore evicts finished entries first, then an expired claim, never a claim in progress', async (t) => {
   let now = 0
   const store = new MemoryStore({ maxEntries: 3, now: () => now })
   store.claim('running', 'tok', 1000)
@@ -35,9 +35,10 @@ t.test('MemoryStore evicts finished or expired entries, oldest first, never a cl
   t.equal(store.claim('done-old', 'tok2', 1000), 'claimed', 'the oldest finished entry went')
   // Held now: running, next, done-old (all in progress); done-new was the one finished entry.
   t.equal(store.size, 3)
-  t.throws(() => store.claim('one-more', 'tok', 1000), /full/, 'only claims in progress left: refuse, do not drop one')
-  now = 1000 // the leases ended: expired claims make room
+  t.throws(() => store.claim('one-more', 'tok', 1000), /full: 3 claims in progress/, 'only claims in progress left: refuse, do not drop one')
+  now = 1000 // the oldest lease ended: that claim makes room
   t.equal(store.claim('one-more', 'tok', 1000), 'claimed')
+  t.equal(store.size, 3, 'one expired claim went, for the one new claim')
   // complete for an entry that was evicted meanwhile records it again when there is room
   const small = new MemoryStore({ maxEntries: 1 })
   small.claim('a', 'tok', 1000)
@@ -48,21 +49,114 @@ t.test('MemoryStore evicts finished or expired entries, oldest first, never a cl
   t.equal(small.claim('b', 'tok', 1000), 'done', 'with room, a complete for an evicted entry records it')
 })
 
-t.test('MemoryStore eviction goes back for an entry that finished after it was passed over', async (t) => {
+t.test('MemoryStore evicts finished entries in the order they finished, not the order they were claimed', async (t) => {
   const store = new MemoryStore({ maxEntries: 3 })
   store.claim('a', 'tok', 60_000)
   for (const key of ['b', 'c']) {
     store.claim(key, 'tok', 60_000)
     store.complete(key, 'tok', 60_000)
   }
-  t.equal(store.claim('d', 'tok', 60_000), 'claimed', 'b evicted; a, in progress, passed over')
-  store.complete('a', 'tok', 60_000)
-  t.equal(store.claim('e', 'tok', 60_000), 'claimed', 'c evicted, the next finished one after b')
-  t.equal(store.claim('f', 'tok', 60_000), 'claimed', 'd and e are in progress: a new pass from the start evicts a')
+  t.equal(store.claim('d', 'tok', 60_000), 'claimed', 'b evicted, the first to finish; a, in progress, kept')
+  store.complete('a', 'tok', 60_000) // a finishes last although it was claimed first
+  t.equal(store.claim('e', 'tok', 60_000), 'claimed', 'c evicted, the next to finish')
+  t.equal(store.claim('f', 'tok', 60_000), 'claimed', 'a evicted, the last to finish')
   t.equal(store.size, 3)
   store.release('f', 'tok')
   t.equal(store.claim('a', 'tok2', 60_000), 'claimed', 'a was evicted, so it is new again')
   t.same(['d', 'e'].map((key) => store.claim(key, 'tok2', 60_000)), ['processing', 'processing'], 'the claims in progress stayed')
+})
+
+t.test('a MemoryStore evicts finished entries before any claim, even one older than they are', async (t) => {
+  let now = 0
+  const store = new MemoryStore({ maxEntries: 3, now: () => now })
+  store.claim('oldest', 'tok', 1000)
+  store.claim('finished', 'tok', 1000)
+  store.complete('finished', 'tok', 60_000)
+  store.claim('newest', 'tok', 1000)
+  now = 999 // every lease still runs
+  t.equal(store.claim('new', 'tok', 1000), 'claimed', 'room was made')
+  t.same(['oldest', 'newest'].map((key) => store.claim(key, 'tok2', 1000)), ['processing', 'processing'], 'no claim was dropped')
+  t.throws(() => store.claim('finished', 'tok2', 1000), /full/, 'finished went: a finished entry kept would answer done')
+})
+
+t.test('a MemoryStore evicts its oldest claim once its lease has ended, and skips one released or finished meanwhile', async (t) => {
+  let now = 0
+  const store = new MemoryStore({ maxEntries: 3, now: () => now })
+  store.claim('a', 'tok', 100) // ends at 100
+  now = 10
+  store.claim('b', 'tok', 100) // ends at 110
+  now = 20
+  store.claim('c', 'tok', 100) // ends at 120
+  store.release('a', 'tok') // the oldest claim is b now
+  store.claim('d', 'tok', 100) // room left by a; ends at 120
+  t.equal(store.size, 3)
+  now = 109
+  t.throws(() => store.claim('e', 'tok', 100), /full: 3 claims in progress/, 'the oldest claim (b) still runs: refused at once')
+  now = 110
+  t.equal(store.claim('e', 'tok', 100), 'claimed', 'b\'s lease ended: it made room')
+  t.same(['c', 'd', 'e'].map((key) => store.claim(key, 'tok2', 100)), ['processing', 'processing', 'processing'])
+  // The holder of an evicted claim finishes late: no room, so nothing is dropped for it.
+  store.complete('b', 'tok', 60_000)
+  t.equal(store.size, 3)
+  t.throws(() => store.claim('b', 'tok2', 100), /full/, 'b was not recorded over a claim in progress')
+  // A claim in the middle is released, then the oldest finishes: neither is looked at again.
+  store.release('d', 'tok')
+  store.complete('c', 'tok', 60_000)
+  now = 130 // e ended at 210: nothing has expired
+  t.equal(store.claim('f', 'tok', 100), 'claimed', 'room left by d')
+  t.equal(store.claim('g', 'tok', 100), 'claimed', 'c, finished, evicted')
+  t.throws(() => store.claim('h', 'tok', 100), /full: 3 claims in progress/, 'e, f, g all run')
+  now = 210
+  t.equal(store.claim('h', 'tok', 100), 'claimed', 'e, the oldest claim left, ended')
+  t.same(['f', 'g', 'h'].map((key) => store.claim(key, 'tok2', 100)), ['processing', 'processing', 'processing'])
+})
+
+/** A method replaced by a counting wrapper for the duration of `run`; no clock. */
+function counting<T extends object> (target: T, method: keyof T, wrap: (original: Function) => Function, run: () => void): void {
+  const original = target[method] as Function
+  Object.defineProperty(target, method, { value: wrap(original), configurable: true, writable: true })
+  try { run() } finally { Object.defineProperty(target, method, { value: original, configurable: true, writable: true }) }
+}
+
+/**
+ * How many entries any Map steps through while `run` runs: every `next()` of a Map iterator
+ * (entries, keys, values, `for…of`, spread) and every `forEach` callback.
+ */
+function mapSteps (run: () => void): number {
+  let steps = 0
+  const iterators = Object.getPrototypeOf(new Map().keys()) as object
+  counting(iterators, 'next' as keyof object, (next) => function (this: unknown) { steps++; return next.call(this) }, () => {
+    counting(Map.prototype, 'forEach', (forEach) => function (this: unknown, callback: Function, thisArg: unknown) {
+      return forEach.call(this, function (...args: unknown[]) { steps++; return callback.apply(thisArg, args) })
+    }, run)
+  })
+  return steps
+}
+
+t.test('a MemoryStore full of claims in progress refuses in O(1), whatever its size', async (t) => {
+  const steps = [10, 10_000].map((size) => {
+    const store = new MemoryStore({ maxEntries: size })
+    // A store that has lived: finished entries evicted, claims released, so the Maps have gaps.
+    for (let i = 0; i < size; i++) {
+      store.claim(`old${i}`, 'tok', 60_000)
+      if (i % 2 === 0) store.complete(`old${i}`, 'tok', 60_000)
+      else store.release(`old${i}`, 'tok')
+    }
+    for (let i = 0; i < size; i++) store.claim(`k${i}`, 'tok', 60_000)
+    t.equal(store.size, size)
+    const taken = mapSteps(() => {
+      for (let i = 0; i < 100; i++) {
+        t.throws(() => store.claim(`new${i}`, 'tok', 60_000), new RegExp(`full: ${size} claims in progress`))
+        // A late complete for an evicted key meets the same full store: it records nothing.
+        store.complete(`old${i}`, 'tok', 60_000)
+      }
+    })
+    t.equal(store.size, size)
+    t.equal(store.claim('k0', 'tok2', 60_000), 'processing', 'the oldest claim stayed')
+    t.equal(store.claim(`k${size - 1}`, 'tok2', 60_000), 'processing', 'the newest claim stayed')
+    return taken
+  })
+  t.equal(steps[1], steps[0], `Map entries stepped through in 100 refusals: ${steps.join(' with 10 entries, ')} with 10 000`)
 })
 
 t.test('MemoryStore stays correct through many evictions in a full store', async (t) => {

@@ -2,9 +2,10 @@ import type { ClaimState, IdempotencyStore } from './store.js'
 
 export interface MemoryStoreOptions {
   /**
-   * Most keys kept. Past it finished or expired entries are evicted in the order they were
-   * claimed (one still in progress when the walk passed it goes on the next pass), never a claim
-   * in progress. Default 50 000: remembers every event for the default 2 h TTL up to about 7 events/s.
+   * Most keys kept. Past it, finished entries are evicted first, in the order they finished;
+   * when only claims are left, the oldest goes if its lease has ended, and otherwise the claim
+   * is refused: a claim in progress is never dropped. Default 50 000: remembers every event for
+   * the default 2 h TTL up to about 7 events/s.
    */
   maxEntries?: number
   /** The clock, in milliseconds. For tests. */
@@ -12,24 +13,37 @@ export interface MemoryStoreOptions {
 }
 
 /**
- * A claim in progress, or (a bare number: when it expires) an event done. Done entries are most
- * of a full store, so they are kept as small as they can be: about half the memory per entry.
+ * A claim in progress, also a link of the list of claims in claim order (oldest first): the
+ * oldest is then found, and any claim unlinked, in one step, whatever the store holds.
  */
-type Entry = { token: string, expiresAt: number } | number
-
-const expiresAt = (entry: Entry): number => typeof entry === 'number' ? entry : entry.expiresAt
+interface Claim {
+  readonly key: string
+  readonly token: string
+  readonly expiresAt: number
+  older: Claim | undefined
+  newer: Claim | undefined
+}
 
 /**
- * The default store: one process's memory. Bounded (evicts finished entries, in claim order), expiry checked
- * on access, so no timer keeps the process alive; synchronous, so a delivery waits on nothing. Several instances behind a load balancer
- * each have their own: use the Redis store there.
+ * The default store: one process's memory. Bounded (evicts finished entries, in the order they
+ * finished), expiry checked on access, so no timer keeps the process alive; synchronous, so a
+ * delivery waits on nothing. Several instances behind a load balancer each have their own: use
+ * the Redis store there.
  */
 export class MemoryStore implements IdempotencyStore {
-  readonly #entries = new Map<string, Entry>()
+  /** Claims in progress. A key is in at most one of the two maps. */
+  readonly #claims = new Map<string, Claim>()
+  #oldest: Claim | undefined
+  #newest: Claim | undefined
+  /**
+   * Events done, each as when it expires: a bare number, since they are most of a full store.
+   * A Map keeps the order of insertion, so this is the order they finished.
+   */
+  readonly #done = new Map<string, number>()
+  /** Where eviction of finished entries stopped (see #makeRoom). */
+  #doneCursor: IterableIterator<string> | undefined
   readonly #maxEntries: number
   readonly #now: () => number
-  /** Where the eviction walk stopped (see #makeRoom). */
-  #cursor: IterableIterator<[string, Entry]> | undefined
 
   constructor (options: MemoryStoreOptions = {}) {
     const maxEntries = options.maxEntries ?? 50_000
@@ -42,44 +56,68 @@ export class MemoryStore implements IdempotencyStore {
 
   /** How many keys are held (expired ones included until they are touched or evicted). */
   get size (): number {
-    return this.#entries.size
+    return this.#claims.size + this.#done.size
+  }
+
+  #addClaim (key: string, token: string, expiresAt: number): void {
+    const claim: Claim = { key, token, expiresAt, older: this.#newest, newer: undefined }
+    if (this.#newest === undefined) this.#oldest = claim
+    else this.#newest.newer = claim
+    this.#newest = claim
+    this.#claims.set(key, claim)
+  }
+
+  #removeClaim (claim: Claim): void {
+    this.#claims.delete(claim.key)
+    if (claim.older === undefined) this.#oldest = claim.newer
+    else claim.older.newer = claim.newer
+    if (claim.newer === undefined) this.#newest = claim.older
+    else claim.newer.older = claim.older
   }
 
   // Each operation reads the clock once and hands the time on.
-  #live (key: string, now: number): Entry | undefined {
-    const entry = this.#entries.get(key)
-    if (entry !== undefined && expiresAt(entry) <= now) {
-      this.#entries.delete(key)
+  /** The claim in progress, or when the event done expires, or nothing (expired entries go here). */
+  #live (key: string, now: number): Claim | number | undefined {
+    const claim = this.#claims.get(key)
+    if (claim !== undefined) {
+      if (claim.expiresAt > now) return claim
+      this.#removeClaim(claim)
       return undefined
     }
-    return entry
+    const done = this.#done.get(key)
+    if (done !== undefined && done <= now) {
+      this.#done.delete(key)
+      return undefined
+    }
+    return done
   }
 
   /**
-   * Evicts finished or expired entries, walking the store in claim order, until there is room for one more.
-   * The walk goes on from where the last one stopped: a Map leaves a deleted slot in place until
-   * it next resizes, so walking from the start every time would step over every entry evicted
-   * since (tens of µs per event in a full store). A second pass, from the start, finds what the
-   * first passed over while it was still in progress.
+   * Makes room for one more key, in one step whatever the size of the store. A claim whose lease
+   * has ended holds nothing, so the oldest claim goes first if it has; only the oldest is looked
+   * at, which with one lease for every claim is the first to end. Then the entry that finished
+   * first. Then nothing: a full store of claims in progress refuses at once.
+   * Finished entries are evicted through one iterator kept from call to call: a Map leaves a
+   * deleted slot in place until it next resizes, so starting from the first key every time would
+   * step over every entry evicted since, on every eviction. Every key before
+   * the iterator was evicted through it or deleted, so the next one it gives is the oldest left.
    */
   #makeRoom (now: number): boolean {
-    if (this.#entries.size < this.#maxEntries) {
-      // Not full: let go of the walk, and of the old Map storage it may still hold on to.
-      this.#cursor = undefined
+    if (this.size < this.#maxEntries) {
+      // Not full: let go of the iterator, and of the old Map storage it may still hold on to.
+      this.#doneCursor = undefined
       return true
     }
-    for (let pass = 0; pass < 2; pass++) {
-      const cursor = this.#cursor ??= this.#entries.entries()
-      for (let next = cursor.next(); next.done !== true; next = cursor.next()) {
-        const [key, entry] = next.value
-        if (typeof entry === 'number' || entry.expiresAt <= now) {
-          this.#entries.delete(key)
-          if (this.#entries.size < this.#maxEntries) return true
-        }
-      }
-      this.#cursor = undefined
+    const oldest = this.#oldest
+    if (oldest !== undefined && oldest.expiresAt <= now) {
+      this.#removeClaim(oldest)
+      return true
     }
-    return false
+    if (this.#done.size === 0) return false
+    const cursor = this.#doneCursor ??= this.#done.keys()
+    // Not done: a finished entry is left, and none is before the iterator (see above).
+    this.#done.delete((cursor.next() as IteratorYieldResult<string>).value)
+    return true
   }
 
   claim (key: string, token: string, leaseMs: number): ClaimState {
@@ -87,23 +125,28 @@ export class MemoryStore implements IdempotencyStore {
     const entry = this.#live(key, now)
     if (entry !== undefined) return typeof entry === 'number' ? 'done' : 'processing'
     // Dropping a claim in progress would let a copy run beside it: refuse instead (a 503, retried).
-    if (!this.#makeRoom(now)) throw new Error(`MemoryStore is full: ${this.#entries.size} claims in progress (maxEntries)`)
-    this.#entries.set(key, { token, expiresAt: now + leaseMs })
+    if (!this.#makeRoom(now)) throw new Error(`MemoryStore is full: ${this.#claims.size} claims in progress (maxEntries)`)
+    this.#addClaim(key, token, now + leaseMs)
     return 'claimed'
   }
 
   complete (key: string, token: string, ttlMs: number): void {
     const now = this.#now()
     const entry = this.#live(key, now)
-    // An entry evicted or expired meanwhile is recorded again if there is room; if not, a later
-    // copy may run again, which is the most a full store can promise.
-    const ours = entry !== undefined && typeof entry !== 'number' && entry.token === token
-    // Set in place: the entry keeps its place in the eviction order (when it was claimed).
-    if (ours || (entry === undefined && this.#makeRoom(now))) this.#entries.set(key, now + ttlMs)
+    if (typeof entry === 'object') {
+      // Another delivery's claim (ours expired and was taken): leave it to its owner.
+      if (entry.token !== token) return
+      this.#removeClaim(entry)
+    } else if (entry !== undefined || !this.#makeRoom(now)) {
+      // Done already; or evicted or expired meanwhile and no room to record it again, so a later
+      // copy may run again, which is the most a full store can promise.
+      return
+    }
+    this.#done.set(key, now + ttlMs)
   }
 
   release (key: string, token: string): void {
     const entry = this.#live(key, this.#now())
-    if (entry !== undefined && typeof entry !== 'number' && entry.token === token) this.#entries.delete(key)
+    if (typeof entry === 'object' && entry.token === token) this.#removeClaim(entry)
   }
 }
