@@ -32,6 +32,11 @@ app.elevenlabs.on(['post_call_transcription', 'post_call_audio'], async (event, 
 app.elevenlabs.onAny(async (event, request) => {
   request.log.info({ type: event.type }, 'ElevenLabs event verified')
 })
+// A verified body this service cannot process (its data fails the schema, say) is answered 200
+// and comes here with its exact bytes: a real service stores invalid.rawBody to replay it later.
+app.elevenlabs.onInvalid(async (invalid, request) => {
+  request.log.warn({ eventType: invalid.type, code: invalid.error.code, path: invalid.error.path, bytes: invalid.rawBody.length }, 'invalid ElevenLabs event')
+})
 
 app.get('/health', async () => ({ ok: true }))
 

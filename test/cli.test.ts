@@ -174,6 +174,7 @@ t.test('send --data takes a whole event too, as "fixtures <type>" prints it, and
 t.test('send reports redirects instead of following them, and a connection cut mid-answer', async (t) => {
   const odd = createServer((req, res) => {
     if (req.url === '/moved') { res.writeHead(302, { location: '/elsewhere' }).end(); return }
+    if (req.url === '/text') { res.writeHead(200, { 'content-type': 'text/plain' }).end('OK'); return }
     res.writeHead(200, { 'content-length': '100' }).write('{"succ') // then cut
     res.destroy()
   })
@@ -183,6 +184,10 @@ t.test('send reports redirects instead of following them, and a connection cut m
   const moved = await run(['send', 'voice.cloned', '--secret', secret, '--url', `http://127.0.0.1:${port}/moved`])
   t.equal(moved.code, 1)
   t.match(moved.stderr, '→ 302')
+  // Another receiver's plain 200: delivered (only this plugin's {"success":false} says otherwise).
+  const text = await run(['send', 'voice.cloned', '--secret', secret, '--url', `http://127.0.0.1:${port}/text`])
+  t.equal(text.code, 0)
+  t.match(text.stdout, '→ 200 OK\nOK')
   const cut = await run(['send', 'voice.cloned', '--secret', secret, '--url', `http://127.0.0.1:${port}/cut`])
   t.equal(cut.code, 3)
   t.match(cut.stderr, /no answer from http:\/\/127.0.0.1:\d+\/cut/)

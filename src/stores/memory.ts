@@ -124,7 +124,8 @@ export class MemoryStore implements IdempotencyStore {
     const now = this.#now()
     const entry = this.#live(key, now)
     if (entry !== undefined) return typeof entry === 'number' ? 'done' : 'processing'
-    // Dropping a claim in progress would let a copy run beside it: refuse instead (a 503, retried).
+    // Dropping a claim in progress would let a copy run beside it: refuse instead, a store failure
+    // to the delivery (a 503 where ElevenLabs retries).
     if (!this.#makeRoom(now)) throw new Error(`MemoryStore is full: ${this.#claims.size} claims in progress (maxEntries)`)
     this.#addClaim(key, token, now + leaseMs)
     return 'claimed'
