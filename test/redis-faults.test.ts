@@ -243,3 +243,28 @@ t.test('close() drains acknowledged handlers before an onClose hook quits their 
   t.match(await direct.get(key), /^done:/, 'complete reached Redis before the client was quit')
   t.same(logs.filter((l) => l.level >= 50).map((l) => l.msg), [], 'nothing failed')
 })
+
+t.test('Redis down: a non-retried type still runs its handlers once, answered 200; a transcript gets 503 and runs on the retry', async (t) => {
+  const setup = await faulty(t)
+  if (setup === undefined) return
+  const { direct, client, proxy, prefix } = setup
+  const { app, logs } = await build({ idempotency: { store: new RedisStore(client, { prefix }), storeTimeout: 100 } })
+  t.teardown(() => app.close())
+  let audio = 0
+  let transcripts = 0
+  app.elevenlabs.on('post_call_audio', () => { audio++ })
+  app.elevenlabs.on('post_call_transcription', () => { transcripts++ })
+  await proxy.stop() // ioredis (defaults) queues its commands and reconnects, in vain
+  const conversationId = `conv_${randomUUID()}`
+  const audioRes = await app.inject(signed({ type: 'post_call_audio', data: { agent_id: 'a', conversation_id: conversationId, full_audio: 'AAAA' } }))
+  t.same([audioRes.statusCode, audioRes.json(), audio], [200, { success: true }, 1], 'audio is never retried: run once rather than lose it')
+  t.ok(logs.some((l) => l.level === 50 && l.eventType === 'post_call_audio' && l.eventId === conversationId && String(l.msg).includes('without a duplicate check')))
+  const transcript = transcription(conversationId)
+  const refused = await app.inject(resigned(transcript, 0))
+  t.same([refused.statusCode, refused.headers['retry-after'], transcripts], [503, '5', 0])
+  await proxy.start()
+  await ready(client)
+  const retry = await app.inject(resigned(transcript, 30))
+  t.same([retry.statusCode, retry.json(), transcripts], [200, { success: true }, 1], 'the retry runs, not held by the claim queued while Redis was down')
+  t.match(await direct.get(`${prefix}post_call_transcription:${conversationId}`), /^done:/)
+})
