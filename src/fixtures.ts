@@ -225,6 +225,77 @@ export const fixtures: EventFixtures = {
       has_response_audio: true
     }
   },
+  post_call_transcription_otel: {
+    type: 'post_call_transcription_otel',
+    event_timestamp: 1739537320,
+    data: {
+      agent_id: 'agent_01jk2x7r9ffh6s8v3bq4c5d6e7',
+      conversation_id: 'conv_01jk2x9m4pq3r5s7t9v2w4x6y8',
+      otlp_traces: {
+        resourceSpans: [
+          {
+            resource: {
+              attributes: [
+                { key: 'service.name', value: { stringValue: 'elevenlabs-convai' } },
+                { key: 'elevenlabs.conversation_id', value: { stringValue: 'conv_01jk2x9m4pq3r5s7t9v2w4x6y8' } }
+              ]
+            },
+            scopeSpans: [
+              {
+                scope: { name: 'elevenlabs.convai', version: '1.0.0' },
+                spans: [
+                  {
+                    traceId: '5b8efff798038103d269b633813fc60c',
+                    spanId: '86f2a3c1d0e4b5a6',
+                    name: 'elevenlabs.conversation',
+                    startTimeUnixNano: '1739537297000000000',
+                    endTimeUnixNano: '1739537319000000000',
+                    attributes: [
+                      { key: 'elevenlabs.source', value: { stringValue: 'post_call_webhook' } }
+                    ],
+                    status: { code: 1 }
+                  },
+                  {
+                    traceId: '5b8efff798038103d269b633813fc60c',
+                    spanId: '1c4e7a9b2d5f8e3a',
+                    parentSpanId: '86f2a3c1d0e4b5a6',
+                    name: 'elevenlabs.recv.user_transcript',
+                    startTimeUnixNano: '1739537299000000000',
+                    endTimeUnixNano: '1739537302000000000',
+                    attributes: [
+                      { key: 'elevenlabs.user.text', value: { stringValue: 'Hey, can you tell me when my order ships?' } }
+                    ],
+                    status: { code: 1 }
+                  },
+                  {
+                    traceId: '5b8efff798038103d269b633813fc60c',
+                    spanId: '9d2b6f4a8c1e3b7d',
+                    parentSpanId: '86f2a3c1d0e4b5a6',
+                    name: 'elevenlabs.recv.agent_response',
+                    startTimeUnixNano: '1739537302000000000',
+                    endTimeUnixNano: '1739537306000000000',
+                    attributes: [
+                      { key: 'elevenlabs.agent.text', value: { stringValue: 'Good news: order A-1042 shipped this morning.' } }
+                    ],
+                    status: { code: 1 }
+                  },
+                  {
+                    traceId: '5b8efff798038103d269b633813fc60c',
+                    spanId: '4a7c1e9f3b6d2a8c',
+                    parentSpanId: '9d2b6f4a8c1e3b7d',
+                    name: 'elevenlabs.tool.get_order_status',
+                    startTimeUnixNano: '1739537302100000000',
+                    endTimeUnixNano: '1739537302520000000',
+                    status: { code: 1 }
+                  }
+                ]
+              }
+            ]
+          }
+        ]
+      }
+    }
+  },
   post_call_audio: {
     type: 'post_call_audio',
     event_timestamp: 1739537319,

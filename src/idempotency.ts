@@ -44,6 +44,8 @@ export interface ResolvedIdempotency {
 /** The field that names each event uniquely, for the types that have one. A Map: event types are untrusted strings ("constructor", "__proto__"). */
 const identifyingField = new Map<string, string>([
   ['post_call_transcription', 'conversation_id'],
+  // Beside the OTLP traces, as in ElevenLabs' example (the OpenTelemetry traces page).
+  ['post_call_transcription_otel', 'conversation_id'],
   ['post_call_audio', 'conversation_id'],
   ['call_initiation_failure', 'conversation_id'],
   ['speech_to_text_transcription', 'request_id'],

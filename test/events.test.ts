@@ -1,4 +1,5 @@
 import t from 'tap'
+import { readFileSync } from 'node:fs'
 import { KindGuard, Type, type TObject, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { Value } from '@sinclair/typebox/value'
@@ -8,8 +9,10 @@ import {
   type EventType,
   type PostCallAudioData,
   type PostCallTranscriptionData,
+  type PostCallTranscriptionOtelData,
   type SpeechToTextTranscriptionData,
   type UsageThresholdData,
+  type VoiceRemovalNoticeData,
   type VoiceRemovedData
 } from '../src/events/index.js'
 import { LooseObject, Nullable } from '../src/events/common.js'
@@ -25,8 +28,10 @@ interface Spec {
   ids: string[]
   /** Fields ElevenLabs documents (example payloads, SDK `| null`) as possibly null: must accept null. */
   documentedNulls: Path[]
-  /** Declared fields deliberately left untyped (any JSON value); every other field must refuse some value. */
-  untyped?: string[]
+  /** Declared fields deliberately left untyped (any JSON value), by path; every other field must refuse some value. */
+  untyped?: RegExp
+  /** Bodies in test/deliveries/ whose `data` goes through the same checks as the fixture's. */
+  samples?: string[]
 }
 
 const specs: Record<EventType, Spec> = {
@@ -58,14 +63,28 @@ const specs: Record<EventType, Spec> = {
       ['conversation_initiation_client_data', 'conversation_config_override', 'tts', 'voice_id'],
       ['conversation_initiation_client_data', 'dynamic_variables']
     ],
-    untyped: ['analysis/data_collection_results/order_id/value']
+    untyped: /(^|\/)data_collection_results(_list)?\/[^/]+\/value$/,
+    // The JS SDK's wire model of a conversation rebuilt with every field, and with every nullable
+    // leaf null (see test/fidelity.test.ts): the checks below then reach every declared field.
+    samples: ['sdk-conversation-every-field.json', 'sdk-conversation-nested-nulls.json']
+  },
+  post_call_transcription_otel: {
+    required: ['agent_id', 'conversation_id'],
+    ids: ['agent_id', 'conversation_id'],
+    documentedNulls: [['otlp_traces']],
+    samples: ['docs-post-call-transcription-otel-structure.json']
   },
   post_call_audio: {
     required: ['agent_id', 'conversation_id', 'full_audio'],
     ids: ['agent_id', 'conversation_id'],
     documentedNulls: []
   },
-  call_initiation_failure: { required: ['agent_id', 'conversation_id'], ids: ['agent_id', 'conversation_id'], documentedNulls: [] },
+  call_initiation_failure: {
+    required: ['agent_id', 'conversation_id'],
+    ids: ['agent_id', 'conversation_id'],
+    documentedNulls: [['failure_reason'], ['metadata'], ['metadata', 'body']],
+    samples: ['docs-call-initiation-failure-twilio.json']
+  },
   speech_to_text_transcription: {
     required: ['request_id'],
     ids: ['request_id'],
@@ -77,7 +96,7 @@ const specs: Record<EventType, Spec> = {
       ['transcription', 'transcription_id']
     ]
   },
-  // Payload undocumented: nothing required (see src/events/voices.ts).
+  // Payload undocumented: nothing required, `data` itself may be null or missing (see src/events/voices.ts).
   voice_removal_notice: { required: [], ids: [], documentedNulls: [] },
   voice_removal_notice_withdrawn: { required: [], ids: [], documentedNulls: [] },
   voice_removed: { required: [], ids: [], documentedNulls: [] }
@@ -147,18 +166,46 @@ function wrongValues (schema: TSchema): unknown[] {
 
 const pathName = (path: Path): string => path.length === 0 ? '(data)' : path.join('/')
 
+/** The `data` of a body in test/deliveries/. */
+function loadSample (file: string): Json {
+  const body = JSON.parse(readFileSync(new URL(`./deliveries/${file}`, import.meta.url), 'utf8')) as { data: Json }
+  return body.data
+}
+
+/** Whether a field's schema says what it is: its own description, or one on every non-null member of its union. */
+function isDocumented (schema: TSchema): boolean {
+  if (typeof schema.description === 'string') return true
+  return KindGuard.IsUnion(schema) && schema.anyOf.filter(member => !KindGuard.IsNull(member)).every(isDocumented)
+}
+
+/** Every field of every object schema reachable from `schema`, by path, that does not document itself. */
+function undocumented (schema: TSchema, path: string, seen = new Set<TSchema>()): string[] {
+  if (seen.has(schema)) return []
+  seen.add(schema)
+  if (KindGuard.IsUnion(schema)) return schema.anyOf.flatMap(member => undocumented(member, path, seen))
+  if (KindGuard.IsArray(schema)) return undocumented(schema.items, `${path}/*`, seen)
+  if (KindGuard.IsRecord(schema)) return Object.values(schema.patternProperties).flatMap(value => undocumented(value, `${path}/*`, seen))
+  if (!KindGuard.IsObject(schema)) return []
+  const own = typeof schema.description === 'string' ? [] : [`${path} (object)`]
+  return [...own, ...Object.entries(schema.properties).flatMap(([key, property]) => [
+    ...(isDocumented(property) ? [] : [`${path}/${key}`]),
+    ...undocumented(property, `${path}/${key}`, seen)
+  ])]
+}
+
 t.test('every event type has a fixture and every fixture an event type', async t => {
   t.same(Object.keys(fixtures).sort(), [...types].sort())
   for (const type of types) t.equal(fixtures[type].type, type, `the ${type} fixture has its own type`)
-  t.equal(types.length, 10)
+  t.equal(types.length, 11)
 })
 
-t.test('every schema documents itself', async t => {
+t.test('every schema documents itself, down to every nested field', async t => {
   for (const type of types) {
     const schema = eventSchemas[type]
     t.type(schema.title, 'string', `${type} has a title`)
     t.type(schema.description, 'string', `${type} has a description`)
     t.not(schema.additionalProperties, false, `${type} allows additional properties`)
+    t.same(undocumented(schema, ''), [], `${type}: every field has a description`)
   }
 })
 
@@ -170,6 +217,7 @@ for (const type of types) {
     const fixture = loadFixture(type)
     const data = fixture.data
     const passes = (value: unknown): boolean => check.Check(value)
+    const samples: Array<[string, Json]> = [['fixture', data], ...(spec.samples ?? []).map((file): [string, Json] => [file, loadSample(file)])]
 
     t.test('the fixture is a full webhook body', async t => {
       t.equal(fixture.type, type)
@@ -179,9 +227,11 @@ for (const type of types) {
       t.ok(Buffer.byteLength(JSON.stringify(fixture)) < 6 * 1024, 'fixture stays small')
     })
 
-    t.test('the fixture data passes', async t => {
-      t.same([...check.Errors(data)].map(e => `${e.path} ${e.message}`), [])
-      t.ok(passes(data))
+    t.test('the fixture data passes, and every sample\'s', async t => {
+      for (const [name, sample] of samples) {
+        t.same([...check.Errors(sample)].map(e => `${e.path} ${e.message}`), [], name)
+        t.ok(passes(sample), name)
+      }
     })
 
     t.test('requires exactly the identifying fields', async t => {
@@ -211,47 +261,52 @@ for (const type of types) {
     })
 
     t.test('unknown extra fields pass, at the top and in every nested object', async t => {
-      const objects: Path[] = []
-      walk(schema, data, [], path => { objects.push(path) })
-      t.ok(objects.length > 0)
-      const extra = { added: 'later', by: ['ElevenLabs'], n: 1 }
-      const refused = objects.filter(path => !passes(withValue(data, [...path, 'unknown_future_field'], extra)))
-      t.same(refused.map(pathName), [], `${objects.length} objects checked`)
+      for (const [name, sample] of samples) {
+        const objects: Path[] = []
+        walk(schema, sample, [], path => { objects.push(path) })
+        t.ok(objects.length > 0)
+        const extra = { added: 'later', by: ['ElevenLabs'], n: 1 }
+        const refused = objects.filter(path => !passes(withValue(sample, [...path, 'unknown_future_field'], extra)))
+        t.same(refused.map(pathName), [], `${name}: ${objects.length} objects checked`)
+      }
     })
 
     t.test('every nullable field accepts null', async t => {
-      const nullable: Path[] = []
-      walk(schema, data, [], (path, objectSchema) => {
-        for (const [key, property] of Object.entries(objectSchema.properties)) {
-          if (isNullable(property)) nullable.push([...path, key])
-        }
-      })
-      const refused = nullable.filter(path => !passes(withValue(data, path, null)))
-      t.same(refused.map(pathName), [], `${nullable.length} nullable fields checked`)
-
+      for (const [name, sample] of samples) {
+        const nullable: Path[] = []
+        walk(schema, sample, [], (path, objectSchema) => {
+          for (const [key, property] of Object.entries(objectSchema.properties)) {
+            if (isNullable(property)) nullable.push([...path, key])
+          }
+        })
+        const refused = nullable.filter(path => !passes(withValue(sample, path, null)))
+        t.same(refused.map(pathName), [], `${name}: ${nullable.length} nullable fields checked`)
+      }
       for (const path of spec.documentedNulls) {
         t.ok(passes(withValue(data, path, null)), `${pathName(path)}: null passes`)
       }
     })
 
     t.test('a value of the wrong type fails, at every declared field', async t => {
-      const checked: string[] = []
-      const accepted: string[] = []
-      const untyped: string[] = []
-      walk(schema, data, [], (path, objectSchema) => {
-        for (const [key, property] of Object.entries(objectSchema.properties)) {
-          const wrongs = wrongValues(property)
-          if (wrongs.length === 0) untyped.push(pathName([...path, key]))
-          for (const wrong of wrongs) {
-            const where = `${pathName([...path, key])} = ${JSON.stringify(wrong)}`
-            checked.push(where)
-            if (passes(withValue(data, [...path, key], wrong))) accepted.push(where)
+      for (const [name, sample] of samples) {
+        const checked: string[] = []
+        const accepted: string[] = []
+        const untyped: string[] = []
+        walk(schema, sample, [], (path, objectSchema) => {
+          for (const [key, property] of Object.entries(objectSchema.properties)) {
+            const wrongs = wrongValues(property)
+            if (wrongs.length === 0) untyped.push(pathName([...path, key]))
+            for (const wrong of wrongs) {
+              const where = `${pathName([...path, key])} = ${JSON.stringify(wrong)}`
+              checked.push(where)
+              if (passes(withValue(sample, [...path, key], wrong))) accepted.push(where)
+            }
           }
-        }
-      })
-      t.ok(checked.length > 0, `${checked.length} wrong values checked`)
-      t.same(accepted, [])
-      t.same(untyped, spec.untyped ?? [], 'no field is accidentally left untyped')
+        })
+        t.ok(checked.length > 0, `${name}: ${checked.length} wrong values checked`)
+        t.same(accepted, [], name)
+        t.same(untyped.filter(path => spec.untyped?.test(path) !== true), [], `${name}: no field is accidentally left untyped`)
+      }
     })
   })
 }
@@ -317,10 +372,115 @@ t.test('documented variants beyond the fixtures', async t => {
   t.ok(usage.Check({ threshold: 95.5 }), 'fractional percentage')
   t.notOk(usage.Check({ threshold: '80' }), 'threshold is a number, not a string')
 
-  const removed = TypeCompiler.Compile(eventSchemas.voice_removed)
-  t.ok(removed.Check({ voice_id: 'v', anything: { else: true } }))
-  t.notOk(removed.Check({ voice_id: 42 }), 'voice_id, when present, is a string')
-  t.notOk(removed.Check('voice'), 'data is an object')
+  for (const type of ['voice_removal_notice', 'voice_removal_notice_withdrawn', 'voice_removed'] as const) {
+    const notice = TypeCompiler.Compile(eventSchemas[type])
+    t.ok(notice.Check({ voice_id: 'v', anything: { else: true } }), `${type}: any fields`)
+    t.ok(notice.Check(null), `${type}: data null`)
+    t.ok(notice.Check(undefined), `${type}: no data`)
+    t.notOk(notice.Check({ voice_id: 42 }), `${type}: voice_id, when present, is a string`)
+    for (const value of ['voice', 42, [], true]) t.notOk(notice.Check(value), `${type}: data ${JSON.stringify(value)} is not an object`)
+  }
+})
+
+t.test('call_initiation_failure: nulls and codes as ElevenLabs sends them', async t => {
+  const failure = TypeCompiler.Compile(eventSchemas.call_initiation_failure)
+  const base = { agent_id: 'xyz', conversation_id: 'abc' }
+  t.ok(failure.Check({ ...base, failure_reason: null, metadata: { type: 'sip', body: null } }), 'failure_reason and body null')
+  t.ok(failure.Check({ ...base, metadata: { type: 'sip', body: { sip_status_code: '486' } } }), 'sip_status_code as a string')
+  t.ok(failure.Check({ ...base, metadata: { type: 'sip', body: { sip_status_code: 486 } } }), 'sip_status_code as a number')
+  t.notOk(failure.Check({ ...base, metadata: { type: 'sip', body: { sip_status_code: true } } }), 'sip_status_code is not a boolean')
+  t.notOk(failure.Check({ ...base, failure_reason: 486 }), 'failure_reason is a string or null')
+})
+
+t.test('post_call_transcription: tool call details of every kind', async t => {
+  const transcription = TypeCompiler.Compile(eventSchemas.post_call_transcription)
+  const withDetails = (details: unknown): unknown => ({ agent_id: 'a', conversation_id: 'c', transcript: [{ role: 'agent', tool_calls: [{ tool_details: details }] }] })
+  t.ok(transcription.Check(withDetails({ type: 'client', parameters: '{"x":1}' })), 'client tools: parameters as a JSON string')
+  t.ok(transcription.Check(withDetails({ type: 'mcp', parameters: { x: '1' }, mcp_server_id: 'm' })), 'MCP tools: parameters as a map')
+  t.ok(transcription.Check(withDetails({ type: 'a_kind_added_later', anything: 1 })), 'an unknown kind')
+  t.notOk(transcription.Check(withDetails({ type: 'mcp', parameters: { x: 1 } })), 'MCP parameters are strings')
+  t.notOk(transcription.Check(withDetails({ type: 'webhook', method: 'GET', headers: 'x' })), 'headers are a map')
+})
+
+t.test('post_call_transcription_otel: OTLP JSON as the spec writes it', async t => {
+  const otel = TypeCompiler.Compile(eventSchemas.post_call_transcription_otel)
+  const withTraces = (traces: unknown): unknown => ({ agent_id: 'a', conversation_id: 'c', otlp_traces: traces })
+  const withSpan = (span: Json): unknown => withTraces({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] })
+  const withValue = (value: unknown): unknown => withSpan({ attributes: [{ key: 'k', value }] })
+  // open-telemetry/opentelemetry-proto examples/trace.json @ ca6170ef: 64-bit times as JSON numbers, upper-case hex IDs.
+  t.ok(otel.Check(withTraces({
+    resourceSpans: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'my.service' } }] },
+      scopeSpans: [{
+        scope: { name: 'my.library', version: '1.0.0', attributes: [{ key: 'my.scope.attribute', value: { stringValue: 'some scope attribute' } }] },
+        spans: [{
+          traceId: '5B8EFFF798038103D269B633813FC60C',
+          spanId: 'EEE19B7EC3C1B174',
+          parentSpanId: 'EEE19B7EC3C1B173',
+          name: "I'm a server span",
+          startTimeUnixNano: 1544712660000000000,
+          endTimeUnixNano: 1544712661000000000,
+          kind: 2,
+          attributes: [{ key: 'my.span.attr', value: { stringValue: 'some value' } }]
+        }]
+      }]
+    }]
+  })), 'the OTLP spec\'s example trace')
+  t.ok(otel.Check(withSpan({
+    events: [{ timeUnixNano: '1700000000500000000', name: 'exception', attributes: [] }],
+    links: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', flags: 1 }],
+    status: { code: 2, message: 'call ended abnormally' },
+    kind: 'SPAN_KIND_INTERNAL'
+  })), 'span events, links, an error status, an enum by name')
+  for (const value of [{ intValue: '42' }, { intValue: 42 }, { doubleValue: 0.5 }, { doubleValue: 'NaN' }, { boolValue: true },
+    { bytesValue: 'AAE=' }, { arrayValue: { values: [{ stringValue: 'a' }] } }, { kvlistValue: { values: [{ key: 'k', value: { intValue: '1' } }] } }]) {
+    t.ok(otel.Check(withValue(value)), `attribute value ${JSON.stringify(value)}`)
+  }
+  for (const value of [{ intValue: 'forty-two' }, { intValue: '4.2' }, { doubleValue: 'nan' }, { stringValue: 1 }, { arrayValue: [] }]) {
+    t.notOk(otel.Check(withValue(value)), `attribute value ${JSON.stringify(value)} is refused`)
+  }
+  t.notOk(otel.Check(withSpan({ traceId: 42 })), 'a trace ID is a hex string')
+  t.notOk(otel.Check(withSpan({ startTimeUnixNano: 'yesterday' })), 'a time is an integer')
+  t.notOk(otel.Check(withTraces({ resourceSpans: {} })), 'resourceSpans is an array')
+  t.ok(otel.Check(withTraces(null)), 'otlp_traces null, as the SDK types it')
+})
+
+/** Fields of `value` that the schema does not declare, and fields the schema declares that `value` lacks. */
+function compareFields (schema: TSchema, values: unknown[]): { undeclared: string[], absent: string[] } {
+  const declared = new Set<string>()
+  const present = new Set<string>()
+  const undeclared = new Set<string>()
+  const visit = (schema: TSchema, value: unknown, path: string): void => {
+    if (KindGuard.IsUnion(schema)) {
+      for (const member of schema.anyOf) if (Value.Check(member, value)) visit(member, value, path)
+    } else if (KindGuard.IsObject(schema) && isPlainObject(value)) {
+      const keys = Object.keys(schema.properties)
+      if (keys.length === 0) return // free-form (LooseObject)
+      for (const key of keys) declared.add(`${path}/${key}`)
+      for (const [key, item] of Object.entries(value)) {
+        const property = schema.properties[key]
+        if (property === undefined) undeclared.add(`${path}/${key}`)
+        else { present.add(`${path}/${key}`); visit(property, item, `${path}/${key}`) }
+      }
+    } else if (KindGuard.IsArray(schema) && Array.isArray(value)) {
+      for (const item of value) visit(schema.items, item, `${path}/*`)
+    } else if (KindGuard.IsRecord(schema) && isPlainObject(value)) {
+      const [valueSchema] = Object.values(schema.patternProperties)
+      for (const item of Object.values(value)) visit(valueSchema!, item, `${path}/*`)
+    }
+  }
+  for (const value of values) visit(schema, value, '')
+  return { undeclared: [...undeclared], absent: [...declared].filter(path => !present.has(path)) }
+}
+
+t.test('post_call_transcription declares exactly the fields of the SDK\'s wire model', async t => {
+  // The every-field body is GetConversationResponseModel (JS SDK 2.73) rebuilt: a field it has and
+  // the schema lacks is undeclared; one the schema has and the SDK lacks is absent. The phone call
+  // variant it picked (SIP) has no stream_sid, which the fixture's Twilio call has; `otlp_traces`
+  // is free-form in the SDK and typed here from the OTLP spec.
+  const { undeclared, absent } = compareFields(eventSchemas.post_call_transcription, [loadSample('sdk-conversation-every-field.json'), loadFixture('post_call_transcription').data])
+  t.same(undeclared, [], 'every SDK field is declared')
+  t.same(absent.filter(path => !path.startsWith('/otlp_traces/')), [], 'every declared field is in the SDK')
 })
 
 t.test('helpers', async t => {
@@ -350,6 +510,14 @@ t.test('static types follow the schemas', async t => {
   const stt: SpeechToTextTranscriptionData = { request_id: 'r', transcription: { words: [{ text: 'hi', speaker_id: null }] } }
   const usage: UsageThresholdData = { threshold: 80 }
   const removed: VoiceRemovedData = {}
+  const noNotice: VoiceRemovalNoticeData = null
+  const missingNotice: VoiceRemovalNoticeData = undefined
+  const nullReason: CallInitiationFailureData = { agent_id: 'a', conversation_id: 'c', failure_reason: null, metadata: { body: null } }
+  const otel: PostCallTranscriptionOtelData = { agent_id: 'a', conversation_id: 'c', otlp_traces: { resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: '1' }] }] }] } }
+  // @ts-expect-error a notice's data is an object, null or missing
+  const badNotice: VoiceRemovalNoticeData = 'voice'
+  // @ts-expect-error span times are decimal strings or numbers
+  const badSpan: PostCallTranscriptionOtelData = { agent_id: 'a', conversation_id: 'c', otlp_traces: { resourceSpans: [{ scopeSpans: [{ spans: [{ startTimeUnixNano: true }] }] }] } }
   // @ts-expect-error full_audio is required
   const noAudio: PostCallAudioData = { agent_id: 'a', conversation_id: 'c' }
   // @ts-expect-error user_id is a string or null, not a number
@@ -362,6 +530,12 @@ t.test('static types follow the schemas', async t => {
     ['speech_to_text_transcription', stt, true],
     ['usage.threshold', usage, true],
     ['voice_removed', removed, true],
+    ['voice_removal_notice', noNotice, true],
+    ['voice_removal_notice', missingNotice, true],
+    ['call_initiation_failure', nullReason, true],
+    ['post_call_transcription_otel', otel, true],
+    ['voice_removal_notice', badNotice, false],
+    ['post_call_transcription_otel', badSpan, false],
     ['post_call_audio', noAudio, false],
     ['post_call_transcription', badUser, false]
   ]

@@ -122,6 +122,16 @@ t.test('idempotency keys: fallback on the body hash, custom key, and off', async
     await app.inject(resigned({ ...body, event_timestamp: 1_700_086_400 }, 0))
     t.equal(runs, 2)
   })
+  await t.test('post_call_transcription_otel is keyed by its conversation_id, beside the traces', async (t) => {
+    const { app } = await build()
+    let runs = 0
+    app.elevenlabs.on('post_call_transcription_otel', () => { runs++ })
+    const conversationId = `conv_${randomUUID()}`
+    const body = (spanName: string): unknown => ({ type: 'post_call_transcription_otel', data: { agent_id: 'a', conversation_id: conversationId, otlp_traces: { resourceSpans: [{ scopeSpans: [{ spans: [{ name: spanName }] }] }] } } })
+    t.same((await app.inject(resigned(body('conversation'), 0))).json(), { success: true })
+    t.same((await app.inject(resigned(body('re-exported'), 5))).json(), { success: true, duplicate: true }, 'the same conversation, whatever the traces hold')
+    t.equal(runs, 1)
+  })
   await t.test('a key function replaces the default; undefined falls back to it', async (t) => {
     const { app } = await build({
       idempotency: { key: (event) => event.type === 'voice.cloned' ? 'every-voice-the-same' : undefined }

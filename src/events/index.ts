@@ -5,19 +5,14 @@
  */
 import { CallInitiationFailureData, PostCallAudioData, PostCallTranscriptionData } from './agents.js'
 import { AudioGeneratedData, UsageThresholdData, VoiceClonedData } from './product.js'
+import { PostCallTranscriptionOtelData } from './otel.js'
 import { SpeechToTextTranscriptionData } from './speech-to-text.js'
 import { VoiceRemovalNoticeData, VoiceRemovalNoticeWithdrawnData, VoiceRemovedData } from './voices.js'
 
-export {
-  CallInitiationFailureData,
-  CallInitiationFailureMetadata,
-  ConversationAnalysis,
-  ConversationInitiationClientData,
-  ConversationMetadata,
-  PostCallAudioData,
-  PostCallTranscriptionData,
-  TranscriptTurn
-} from './agents.js'
+export { CallInitiationFailureData, CallInitiationFailureMetadata, PostCallAudioData, PostCallTranscriptionData } from './agents.js'
+export { ConversationAnalysis, ConversationInitiationClientData, ConversationMetadata } from './conversation.js'
+export { OtlpSpan, OtlpTraces, PostCallTranscriptionOtelData } from './otel.js'
+export { TranscriptTurn } from './transcript.js'
 export { AudioGeneratedData, UsageThresholdData, VoiceClonedData } from './product.js'
 export { SpeechToTextTranscription, SpeechToTextTranscriptionData, SpeechToTextWord } from './speech-to-text.js'
 export { VoiceRemovalNoticeData, VoiceRemovalNoticeWithdrawnData, VoiceRemovedData } from './voices.js'
@@ -28,6 +23,7 @@ export const eventSchemas = {
   'voice.cloned': VoiceClonedData,
   'usage.threshold': UsageThresholdData,
   post_call_transcription: PostCallTranscriptionData,
+  post_call_transcription_otel: PostCallTranscriptionOtelData,
   post_call_audio: PostCallAudioData,
   call_initiation_failure: CallInitiationFailureData,
   speech_to_text_transcription: SpeechToTextTranscriptionData,

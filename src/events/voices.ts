@@ -8,17 +8,22 @@
  * (WorkspaceWebhookEventType), but neither documents the fields of `data`: the payload is not in
  * the OpenAPI spec or the SDK types. So nothing is required here. `voice_id` is typed (as a string,
  * if present) because every ElevenLabs API names a voice that way; it is not confirmed for these
- * events, which is why it stays optional: requiring an unconfirmed field could reject (and lose,
- * a 4xx is never retried) every real notice.
+ * events, which is why it stays optional: requiring an unconfirmed field could turn every real
+ * notice away from its handler. For the same reason `data` itself may be missing or null: with no
+ * documented payload, a notice that carries none must still reach its handler.
  */
-import { Type, type Static, type TObject, type TOptional, type TString } from '@sinclair/typebox'
+import { Type, type Static, type TNull, type TObject, type TOptional, type TString, type TUndefined, type TUnion } from '@sinclair/typebox'
 
-type VoiceNoticeSchema = TObject<{ voice_id: TOptional<TString> }>
+type VoiceNoticeSchema = TUnion<[TObject<{ voice_id: TOptional<TString> }>, TNull, TUndefined]>
 
 function voiceNotice (title: string, description: string): VoiceNoticeSchema {
-  return Type.Object({
-    voice_id: Type.Optional(Type.String({ description: 'The shared voice concerned (field name not confirmed by the docs)' }))
-  }, { title, description })
+  return Type.Union([
+    Type.Object({
+      voice_id: Type.Optional(Type.String({ description: 'The shared voice concerned (field name not confirmed by the docs)' }))
+    }, { title: `${title} (object)`, description: 'The notice\'s fields, when it has any' }),
+    Type.Null({ description: 'No payload' }),
+    Type.Undefined({ description: 'No `data` at all' })
+  ], { title, description })
 }
 
 /** `data` of a `voice_removal_notice` event. */
