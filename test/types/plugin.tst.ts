@@ -49,7 +49,8 @@ test('a union of types narrows on event.type', () => {
 test('free-form objects are records of unknown values, not any', () => {
   app.elevenlabs.on('post_call_transcription', (event) => {
     expect(event.data.conversation_initiation_client_data?.dynamic_variables).type.toBe<Record<string, unknown> | null | undefined>()
-    expect(event.data.transcript?.[0]?.llm_usage).type.toBe<Record<string, unknown> | null | undefined>()
+    expect(event.data.transcript?.[0]?.tool_results?.[0]?.result).type.toBe<Record<string, unknown> | null | undefined>()
+    expect(event.data.transcript?.[0]?.llm_usage?.model_usage?.['gpt-4o']?.input?.tokens).type.toBe<number | null | undefined>()
   })
 })
 
