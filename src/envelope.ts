@@ -17,9 +17,9 @@ export const EventTimestamp = Type.Union([
 export type EventTimestamp = Static<typeof EventTimestamp>
 
 /**
- * What every ElevenLabs webhook body shares. Only `type` is always there (the docs' own test
- * body is `{"type":"test","data":{}}`); `data` is checked against the event's own schema later,
- * and only for the types this receiver knows.
+ * What every ElevenLabs webhook body shares. Only `type` is required (a test body may be
+ * `{"type":"test","data":{}}`); `data` is checked against the event's own schema later, and only
+ * for the types this receiver knows.
  */
 export const WebhookEnvelope = Type.Object({
   type: Type.String({ minLength: 1, description: 'The event type, e.g. "post_call_transcription"' }),
