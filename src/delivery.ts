@@ -53,7 +53,15 @@ export interface DeliveryProcessorOptions<Ctx> {
 export interface DeliveryProcessor<Ctx> {
   /** Processes one verified body. Throws `WebhookRetryableError` (429, 503) only for retried types. */
   deliver (rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome>
-  /** Waits for every delivery still running, at most `ms`. Resolves false if some were still running. */
+  /**
+   * Counts a delivery as running from before it reaches `deliver` (its body may still be
+   * arriving) until the returned function is called, so that `drain` waits for it too.
+   */
+  hold (): () => void
+  /**
+   * Waits until nothing is running (work that starts while it waits included), at most `ms`.
+   * Resolves false if some was still running.
+   */
   drain (ms: number): Promise<boolean>
   /** Deliveries whose handlers are running now. */
   readonly running: number
@@ -77,8 +85,15 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   /** Keeps `work` in `running` until it settles, so that close() waits for it. */
   function track<T> (work: PromiseLike<T>): PromiseLike<T> {
     running.add(work)
-    work.then(() => running.delete(work))
+    const done = (): void => { running.delete(work) }
+    work.then(done, done)
     return work
+  }
+
+  function hold (): () => void {
+    let release!: () => void
+    track(new Promise<void>((resolve) => { release = resolve }))
+    return release
   }
 
   /** A store call: a promise is bounded by storeTimeout, a plain value is taken as it is. */
@@ -193,7 +208,17 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     const retry = isRetried(event.type)
     if (idempotency === undefined) return runHandlers(event, context, log, undefined, retry)
 
-    const claim = { key: idempotency.key(event, rawBody), token: newClaimToken() }
+    let key: string
+    try {
+      key = idempotency.key(event, rawBody)
+    } catch (err) {
+      // A bug in a custom key function: a retry may not mend it, but a 500 is the most that
+      // can be done where one may come; elsewhere the event is ours to run.
+      if (retry) throw err
+      log.error({ err, ...identity(event) }, 'The idempotency key of an ElevenLabs webhook event could not be computed; ElevenLabs does not retry this type, so its handlers run without a duplicate check')
+      return runHandlers(event, context, log, undefined, retry)
+    }
+    const claim = { key, token: newClaimToken() }
     let state: MaybePromise<ClaimState>
     try {
       state = idempotency.store.claim(claim.key, claim.token, idempotency.lease)
@@ -250,13 +275,20 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   async function drain (ms: number): Promise<boolean> {
     if (running.size === 0) return true
     const limit = deadline(ms)
-    const result = await Promise.race([Promise.allSettled([...running]), limit.promise])
-    limit.clear()
-    return result !== TIMED_OUT
+    try {
+      // What settles may start more (an onError report after a late failure): wait for that too.
+      while (running.size > 0) {
+        if (await Promise.race([Promise.allSettled([...running]), limit.promise]) === TIMED_OUT) return false
+      }
+      return true
+    } finally {
+      limit.clear()
+    }
   }
 
   return {
     deliver,
+    hold,
     drain,
     get running () { return running.size }
   }

@@ -181,10 +181,19 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
   // before any onClose hook runs (those run in reverse order: an app's `redis.quit()` added
   // after this plugin would otherwise close the store under handlers still running).
   fastify.addHook('preClose', async function drainElevenLabsWebhooks () {
+    // Fastify stops listening right after preClose; doing it now means that while this waits,
+    // new connections are refused (a load balancer moves on) instead of being answered 503.
+    if (fastify.server.listening) fastify.server.close()
     if (!await processor.drain(options.closeTimeout)) {
       fastify.log.error({ running: processor.running }, `ElevenLabs webhook handlers still running after closeTimeout (${options.closeTimeout} ms); closing anyway`)
     }
   })
+
+  const held = new WeakMap<FastifyRequest, () => void>()
+  function release (request: FastifyRequest): void {
+    held.get(request)?.()
+    held.delete(request)
+  }
 
   // The route lives in a child context so that its body parser and raw-body hook touch no other route.
   await fastify.register(async function elevenlabsWebhookRoute (scope: FastifyInstance) {
@@ -201,18 +210,31 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
       url: options.path,
       bodyLimit: options.bodyLimit,
       config: { rawBody: true },
+      // close() waits for a delivery from its first byte: one still arriving when the app
+      // closes may yet be acknowledged and go on in the background.
+      onRequest: [function holdElevenLabsDelivery (request, _reply, done) {
+        held.set(request, processor.hold())
+        done()
       // Before the body is read: a refused source costs no buffering. Only when asked for.
-      onRequest: options.requireHttps || options.isAllowedSource !== undefined
-        ? function checkElevenLabsSource (request, _reply, done) {
-          if (options.requireHttps && request.protocol !== 'https') {
-            return done(forbidden('ELEVENLABS_HTTPS_REQUIRED', 'ElevenLabs webhooks are accepted over HTTPS only'))
-          }
-          if (options.isAllowedSource !== undefined && !options.isAllowedSource(request.ip)) {
-            return done(forbidden('ELEVENLABS_SOURCE_NOT_ALLOWED', 'This address may not deliver ElevenLabs webhooks here'))
-          }
-          done()
-        }
-        : undefined,
+      }, ...(options.requireHttps || options.isAllowedSource !== undefined
+        ? [function checkElevenLabsSource (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) {
+            if (options.requireHttps && request.protocol !== 'https') {
+              return done(forbidden('ELEVENLABS_HTTPS_REQUIRED', 'ElevenLabs webhooks are accepted over HTTPS only'))
+            }
+            if (options.isAllowedSource !== undefined && !options.isAllowedSource(request.ip)) {
+              return done(forbidden('ELEVENLABS_SOURCE_NOT_ALLOWED', 'This address may not deliver ElevenLabs webhooks here'))
+            }
+            done()
+          }]
+        : [])],
+      onResponse: function releaseElevenLabsDelivery (request, _reply, done) {
+        release(request)
+        done()
+      },
+      onRequestAbort: function abortElevenLabsDelivery (request, done) {
+        release(request)
+        done()
+      },
       preHandler: function verifyElevenLabsSignature (request, _reply, done) {
         // The body parser's Buffer: the very bytes of this request's body stream.
         const bytes = request.body

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { once } from 'node:events'
 import { Redis, type RedisOptions } from 'ioredis'
 import { RedisStore, type IdempotencyStore } from '../src/index.js'
-import { build, signed, sleep } from './helpers.js'
+import { build, deferred, signed, sleep } from './helpers.js'
 import { connectRedis } from './redis.js'
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js'
 
@@ -233,12 +233,16 @@ t.test('close() drains acknowledged handlers before an onClose hook quits their 
   const { app, logs } = await build({ idempotency: { store: new RedisStore(redis, { prefix }) }, ackTimeout: 20 })
   app.addHook('onClose', async () => { await redis.quit() })
   let finished = false
-  app.elevenlabs.on('post_call_transcription', async () => { await sleep(100); finished = true })
+  const gate = deferred()
+  app.elevenlabs.on('post_call_transcription', async () => { await gate.promise; finished = true })
   const res = await app.inject(signed(transcription(conversationId)))
   t.equal(res.statusCode, 200)
   t.same(res.json(), { success: true, pending: true })
   t.equal(finished, false, 'the handler outlived the acknowledgement')
-  await app.close()
+  const closing = app.close()
+  await sleep(20) // close is under way, the handler still held
+  gate.resolve()
+  await closing
   t.equal(finished, true)
   t.match(await direct.get(key), /^done:/, 'complete reached Redis before the client was quit')
   t.same(logs.filter((l) => l.level >= 50).map((l) => l.msg), [], 'nothing failed')

@@ -349,17 +349,28 @@ t.test('ackTimeout: slow handlers are acknowledged with 200 pending and finish i
   await finished.promise
 })
 
+/** A promise that settles as `work` does, and whether it has, for asserting that something is still waiting. */
+function watch (work: Promise<unknown>): { settled: () => boolean, promise: Promise<unknown> } {
+  let settled = false
+  const promise = work.finally(() => { settled = true })
+  return { settled: () => settled, promise }
+}
+
 t.test('app.close() waits for handlers still running, up to closeTimeout', async (t) => {
   const idle = await build()
   await idle.app.close()
   t.notOk(idle.logs.some((l) => l.level >= 50), 'nothing running: a plain close')
 
   const { app } = await build({ ackTimeout: 10 })
+  const gate = deferred()
   let done = false
-  app.elevenlabs.onAny(async () => { await sleep(100); done = true })
+  app.elevenlabs.onAny(async () => { await gate.promise; done = true })
   t.same((await app.inject(signed(transcription()))).json(), { success: true, pending: true })
-  t.equal(done, false)
-  await app.close()
+  const closing = watch(app.close())
+  await sleep(20)
+  t.equal(closing.settled(), false, 'close waits while the acknowledged handler runs')
+  gate.resolve()
+  await closing.promise
   t.equal(done, true, 'close resolved only after the acknowledged handler finished')
 
   const stuck = await build({ ackTimeout: 10, closeTimeout: 30 })
@@ -369,6 +380,68 @@ t.test('app.close() waits for handlers still running, up to closeTimeout', async
   await stuck.app.close()
   t.ok(stuck.logs.some((l) => l.level === 50 && String(l.msg).includes('still running after closeTimeout')))
   never.resolve()
+})
+
+t.test('app.close() also waits for an onError report that starts while it waits', async (t) => {
+  const { app } = await build({ ackTimeout: 10 })
+  const fail = deferred()
+  const report = deferred()
+  let reported = false
+  app.elevenlabs.onAny(async () => { await fail.promise; throw new Error('late failure') })
+  app.elevenlabs.onError(async () => { await report.promise; reported = true })
+  t.same((await app.inject(signed(transcription()))).json(), { success: true, pending: true })
+  const closing = watch(app.close())
+  await sleep(20) // close is waiting now
+  fail.resolve() // the handler fails: its report starts after the wait began
+  await sleep(20)
+  t.equal(closing.settled(), false, 'close waits for the report')
+  report.resolve()
+  await closing.promise
+  t.equal(reported, true)
+})
+
+t.test('app.close() waits for a delivery that had not reached its handlers when close began', async (t) => {
+  const memory = new MemoryStore()
+  const claimAsked = deferred()
+  const answerClaim = deferred()
+  const completed: string[] = []
+  const store: IdempotencyStore = {
+    claim: async (key, token, lease) => { claimAsked.resolve(); await answerClaim.promise; return memory.claim(key, token, lease) },
+    complete: (key, token, ttl) => { completed.push(key); memory.complete(key, token, ttl) },
+    release: (key, token) => memory.release(key, token)
+  }
+  const { app } = await build({ idempotency: { store }, ackTimeout: 10 })
+  const gate = deferred()
+  app.elevenlabs.onAny(async () => { await gate.promise })
+  const delivery = app.inject(signed(transcription()))
+  await claimAsked.promise
+  const closing = watch(app.close())
+  await sleep(20) // close is under way; the claim is still unanswered
+  answerClaim.resolve()
+  t.same((await delivery).json(), { success: true, pending: true }, 'acknowledged while close was under way')
+  t.equal(closing.settled(), false)
+  gate.resolve()
+  await closing.promise
+  t.equal(completed.length, 1, 'its event was marked done before close resolved (before any onClose hook of the app)')
+})
+
+t.test('while close waits, new connections are refused rather than answered 503', async (t) => {
+  const { app } = await build({ ackTimeout: 10 })
+  const gate = deferred()
+  app.elevenlabs.onAny(async () => { await gate.promise })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const first = signed(transcription())
+  const res = await fetch(`${address}/webhook`, { method: 'POST', headers: first.headers as Record<string, string>, body: first.payload as string })
+  t.same(await res.json(), { success: true, pending: true })
+  const closing = watch(app.close())
+  await sleep(20)
+  const second = signed(transcription())
+  const refused = await fetch(`${address}/webhook`, { method: 'POST', headers: { ...second.headers as Record<string, string>, connection: 'close' }, body: second.payload as string })
+    .then((r) => `answered ${r.status}`, (err: Error & { cause?: { code?: string } }) => err.cause?.code)
+  t.equal(refused, 'ECONNREFUSED', 'a load balancer moves on; a 503 would count against the webhook')
+  t.equal(closing.settled(), false)
+  gate.resolve()
+  await closing.promise
 })
 
 t.test('ackTimeout: false always waits for the handlers', async (t) => {
@@ -444,13 +517,19 @@ t.test('a slow or hanging onError hook never holds the answer; close() still wai
   never.resolve()
 })
 
-t.test('an unexpected error (a throwing idempotency.key) is a coded 500 that leaks nothing', async (t) => {
+t.test('an unexpected error (a throwing idempotency.key) is a coded 500 that leaks nothing where ElevenLabs retries; elsewhere the handlers run', async (t) => {
   const { app, logs } = await build({ idempotency: { key: () => { throw new Error('secret internals: db at 10.1.2.3') } } })
+  let runs = 0
+  app.elevenlabs.onAny(() => { runs++ })
   const res = await app.inject(signed(transcription()))
   t.equal(res.statusCode, 500)
   t.equal(res.json().code, 'ELEVENLABS_INTERNAL_ERROR')
   t.notMatch(res.body, '10.1.2.3')
   t.ok(logs.some((l) => l.level === 50 && JSON.stringify(l).includes('10.1.2.3')))
+  t.equal(runs, 0)
+  const once = await app.inject(signed({ type: 'voice.cloned', data: { voice_id: 'v_key' } }))
+  t.same([once.statusCode, once.json(), runs], [200, { success: true }, 1])
+  t.ok(logs.some((l) => l.level === 50 && l.eventId === 'v_key' && String(l.msg).includes('could not be computed')))
 })
 
 t.test('a claim that answers after storeTimeout is released, so retries are not held for a lease', async (t) => {

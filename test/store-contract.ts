@@ -15,6 +15,15 @@ export async function storeContract (t: Test, store: IdempotencyStore, unique: (
     t.equal(await store.claim(key, 'tok3', 10_000), 'done')
   })
 
+  await t.test('a claim asked again with its own token (its answer lost on the way) is its own; once done, done', async (t) => {
+    const key = unique('own')
+    t.equal(await store.claim(key, 'tok1', 10_000), 'claimed')
+    t.equal(await store.claim(key, 'tok1', 10_000), 'claimed')
+    t.equal(await store.claim(key, 'tok2', 10_000), 'processing')
+    await store.complete(key, 'tok1', 10_000)
+    t.equal(await store.claim(key, 'tok1', 10_000), 'done', 'a stale resend never runs the handlers again')
+  })
+
   await t.test('concurrent claims: exactly one wins', async (t) => {
     const key = unique('race')
     const results = await Promise.all(Array.from({ length: 25 }, (_, i) => store.claim(key, `tok${i}`, 10_000)))

@@ -123,7 +123,8 @@ export class MemoryStore implements IdempotencyStore {
   claim (key: string, token: string, leaseMs: number): ClaimState {
     const now = this.#now()
     const entry = this.#live(key, now)
-    if (entry !== undefined) return typeof entry === 'number' ? 'done' : 'processing'
+    // Asked again with its own token (a caller resending a claim whose answer it lost): its own.
+    if (entry !== undefined) return typeof entry === 'number' ? 'done' : entry.token === token ? 'claimed' : 'processing'
     // Dropping a claim in progress would let a copy run beside it: refuse instead, a store failure
     // to the delivery (a 503 where ElevenLabs retries).
     if (!this.#makeRoom(now)) throw new Error(`MemoryStore is full: ${this.#claims.size} claims in progress (maxEntries)`)
