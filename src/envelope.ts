@@ -49,6 +49,14 @@ export interface ParseOptions {
   onConstructorPoisoning?: PoisoningAction
 }
 
+/**
+ * secure-json-parse looks for the keys in the text (two regular expressions over every byte), then
+ * walks the parsed value only if they may be there; its `scan` walks the value at once. The text
+ * search costs by the byte, the walk by the key: below this length the search is cheaper; above,
+ * where the bodies are audio (megabytes of base64 in a handful of keys), the walk is.
+ */
+const SCAN_TEXT_MAX_LENGTH = 1024 * 1024
+
 /** A JSON.parse message quotes the body; only its position is kept. */
 function jsonFailure (err: unknown): string {
   const message = (err as Error).message
@@ -70,7 +78,13 @@ export function parseEnvelope (rawBody: string | Buffer, options: ParseOptions =
   let value: unknown
   try {
     if (text.charCodeAt(0) === 0xFEFF) throw new SyntaxError('Unexpected token at position 0')
-    value = sjson.parse(text, null, { protoAction: options.onProtoPoisoning ?? 'error', constructorAction: options.onConstructorPoisoning ?? 'error' })
+    const actions = { protoAction: options.onProtoPoisoning ?? 'error', constructorAction: options.onConstructorPoisoning ?? 'error' } as const
+    if (text.length <= SCAN_TEXT_MAX_LENGTH || (actions.protoAction === 'ignore' && actions.constructorAction === 'ignore')) {
+      value = sjson.parse(text, null, actions)
+    } else {
+      value = JSON.parse(text)
+      if (value !== null && typeof value === 'object') sjson.scan(value as Record<string, unknown>, actions)
+    }
   } catch (err) {
     throw new WebhookPayloadError(PayloadErrorCodes.INVALID_JSON, jsonFailure(err), '')
   }

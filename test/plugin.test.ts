@@ -278,6 +278,13 @@ t.test('__proto__ and constructor.prototype keys follow the app\'s onProtoPoison
   t.ok(Object.hasOwn(ignored.seen[0]!, '__proto__'), 'ignore: kept as an own property, as JSON.parse does')
   t.equal(({} as Record<string, unknown>).isAdmin, undefined, 'no prototype was touched')
   t.same((await run({}, constructed)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_JSON'])
+  // Bodies over 1 MiB (audio) are checked by walking the parsed value: the same outcomes.
+  const audio = 'QUJD'.repeat(300_000)
+  const bigPoisoned = `{"type":"post_call_audio","data":{"agent_id":"a","conversation_id":"c","full_audio":"${audio}","__proto__":{"isAdmin":true}}}`
+  t.same((await run({}, bigPoisoned)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_JSON'], 'large: refused')
+  t.same((await run({ onProtoPoisoning: 'remove' }, bigPoisoned)).answer, { success: true }, 'large: removed')
+  t.same((await run({}, `{"type":"post_call_audio","data":{"agent_id":"a","conversation_id":"c","full_audio":"${audio}"}}`)).answer, { success: true }, 'large: clean')
+  t.same((await run({}, `"${audio}"`)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_ENVELOPE'], 'large: not an object')
   t.same((await run({ onConstructorPoisoning: 'remove' }, constructed)).seen.map((data) => Object.hasOwn(data, 'constructor')), [false])
   t.same((await run({ onConstructorPoisoning: 'ignore' }, constructed)).answer, { success: true })
 })
