@@ -88,6 +88,11 @@ export function parseEnvelope (rawBody: string | Buffer, options: ParseOptions =
   } catch (err) {
     throw new WebhookPayloadError(PayloadErrorCodes.INVALID_JSON, jsonFailure(err), '')
   }
+  return checkEnvelope(value)
+}
+
+/** Checks that a parsed value is an event envelope: the value, typed, or a `WebhookPayloadError`. */
+export function checkEnvelope (value: unknown): WebhookEnvelope {
   if (envelopeCheck.Check(value)) return value
   const failure = firstFailure(envelopeCheck.Errors(value))
   const type = (value as { type?: unknown } | null)?.type

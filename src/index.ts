@@ -40,9 +40,12 @@ export {
   type PayloadErrorCode,
   type VerificationErrorCode
 } from './errors.js'
+export { createRouter, type CreateRouterOptions } from './router.js'
 export type {
   ErrorHandler,
   EventSchemaMap,
+  WebhookContext,
+  WebhookLogger,
   InvalidHandler,
   InvalidWebhookEvent,
   UnknownWebhookEvent,

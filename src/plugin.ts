@@ -8,7 +8,7 @@ import fastifyRawBody from 'fastify-raw-body'
 import type { TSchema } from '@sinclair/typebox'
 import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, WebhookRetryableError, WebhookVerificationError } from './errors.js'
 import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
-import { createRouter, type EventSchemaMap, type WebhookRouter } from './router.js'
+import { buildRouter, routerInternals, type EventSchemaMap, type WebhookContext, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
 import { parseEnvelope } from './envelope.js'
 import { resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
@@ -62,6 +62,12 @@ export interface ElevenLabsWebhooksOptions {
   bodyLimit?: number
   /** Your own event types: name → TypeBox schema of `data`. */
   events?: Record<string, TSchema>
+  /**
+   * A router made with `createRouter()`, whose handlers this route runs: then
+   * `fastify.elevenlabs` is that router, and the same handlers can run in a queue worker.
+   * Default: a router of this registration's own.
+   */
+  router?: WebhookRouter<EventSchemas, WebhookContext>
   /**
    * The event types ElevenLabs retries for this webhook. Only for these is a failure a retry can
    * mend answered 5xx or 429 (a handler failure 500, a failed store 503, a copy in progress
@@ -160,7 +166,12 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     throw new WebhookConfigError('fastify.elevenlabs already exists here. To receive a second ElevenLabs webhook, register the plugin again inside its own encapsulated context: app.register(async (scope) => { await scope.register(elevenlabsWebhooks, { path, secret }) })')
   }
 
-  const internals = createRouter<Record<string, TSchema>, FastifyRequest>(eventSchemas)
+  const internals = opts.router === undefined
+    ? buildRouter<Record<string, TSchema>, FastifyRequest>(eventSchemas)
+    : routerInternals<FastifyRequest>(opts.router)
+  if (internals === undefined) {
+    throw new WebhookConfigError('The `router` option must be a router made by createRouter() from fastify-elevenlabs-webhooks')
+  }
   // One by one, so that redefining a built-in type is refused rather than silently overriding it.
   for (const [type, schema] of Object.entries(options.events)) internals.addSchema(type, schema)
   fastify.decorate('elevenlabs', internals.router as unknown as ElevenLabsWebhooks)

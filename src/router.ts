@@ -1,15 +1,33 @@
 /**
  * The typed event router behind `fastify.elevenlabs`: handlers per event type, validators
  * compiled once per schema, and dispatch of a verified envelope. Knows nothing of Fastify: the
- * second argument handlers get (`Ctx`) is whatever the caller passes, the request in the plugin.
+ * second argument handlers get (`Ctx`) is whatever the caller passes, the request in the plugin,
+ * a job's context in a queue worker. `createRouter()` makes one for both.
  */
 import type { Static, TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { PayloadErrorCodes, WebhookConfigError, WebhookHandlerError, WebhookPayloadError } from './errors.js'
-import type { EventTimestamp, WebhookEnvelope } from './envelope.js'
+import { checkEnvelope, parseEnvelope, type EventTimestamp, type WebhookEnvelope } from './envelope.js'
 import { isThenable, type MaybePromise } from './async.js'
 import { firstFailure } from './schema-errors.js'
 import { eventIdOf } from './idempotency.js'
+import { eventSchemas, type EventSchemas } from './events/index.js'
+
+/** What the handlers of a router may log with: pino's methods, as the Fastify request's `log` has them. */
+export interface WebhookLogger {
+  error (obj: object, msg?: string): void
+  warn (obj: object, msg?: string): void
+  info (obj: object, msg?: string): void
+}
+
+/**
+ * The least a handler's second argument carries, wherever it runs: the Fastify request
+ * satisfies it, and so does a queue worker's job context. Type a handler module with it to use
+ * it in both.
+ */
+export interface WebhookContext {
+  log: WebhookLogger
+}
 
 /** Event type name → TypeBox schema of that event's `data`. */
 export type EventSchemaMap<S> = { [K in keyof S]: TSchema }
@@ -77,6 +95,14 @@ export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
   define<T extends string, D extends TSchema>(type: T extends keyof S ? never : T, schema: D): WebhookRouter<S & Record<T, D>, Ctx>
   /** The event types this router validates. */
   readonly eventTypes: readonly string[]
+  /**
+   * Validates and handles a stored or replayed event (the parsed envelope, or the raw body):
+   * the `onInvalid` hooks and a rejection with the `WebhookPayloadError` if it is not a valid
+   * event; its handlers otherwise, all settled, then the `onError` hooks and a rejection with the
+   * `WebhookHandlerError` if any failed. No signature check and no duplicate check: the caller
+   * has done both.
+   */
+  receive(event: WebhookEnvelope | Buffer | string, context: Ctx): Promise<void>
 }
 
 type AnyHandler<Ctx> = (event: never, context: Ctx) => void | Promise<void>
@@ -103,7 +129,32 @@ export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
 /** What a delivery needs of the router, whatever its event map. */
 export type EventRunner<Ctx> = Pick<RouterInternals<Record<string, TSchema>, Ctx>, 'validate' | 'run' | 'reportError' | 'runInvalid' | 'keepsInvalid'>
 
-export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): RouterInternals<S, Ctx> {
+/** Where a router made by `createRouter` keeps what the plugin and the queue worker need of it. */
+export const ROUTER_INTERNALS = Symbol('fastify-elevenlabs-webhooks router internals')
+
+export interface CreateRouterOptions {
+  /** Your own event types: name → TypeBox schema of `data`. Redefining a built-in type is refused. */
+  events?: Record<string, TSchema>
+}
+
+/**
+ * A router of ElevenLabs events that knows nothing of HTTP: register handlers on it once, then
+ * pass it to the plugin (`{ router }`) and to a queue worker, or call `receive` yourself.
+ * `Ctx` is what handlers get beside the event; the plugin passes the Fastify request.
+ */
+export function createRouter<Ctx extends WebhookContext = WebhookContext> (options: CreateRouterOptions = {}): WebhookRouter<EventSchemas, Ctx> {
+  const internals = buildRouter<EventSchemas, Ctx>(eventSchemas)
+  // One by one, so that redefining a built-in type is refused rather than silently overriding it.
+  for (const [type, schema] of Object.entries(options.events ?? {})) internals.addSchema(type, schema)
+  return internals.router
+}
+
+/** The internals of a router made by `createRouter` (undefined for anything else). */
+export function routerInternals<Ctx> (router: unknown): RouterInternals<Record<string, TSchema>, Ctx> | undefined {
+  return (router as { [ROUTER_INTERNALS]?: RouterInternals<Record<string, TSchema>, Ctx> } | null)?.[ROUTER_INTERNALS]
+}
+
+export function buildRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): RouterInternals<S, Ctx> {
   const validators = new Map<string, TypeCheck<TSchema>>()
   const handlers = new Map<string, Set<AnyHandler<Ctx>>>()
   const anyHandlers = new Set<AnyHandler<Ctx>>()
@@ -177,7 +228,8 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     },
     get eventTypes () {
       return [...validators.keys()]
-    }
+    },
+    receive
   }
 
   function validate (envelope: WebhookEnvelope): boolean {
@@ -205,7 +257,31 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     return callAll(invalidHandlers, (handler) => handler(invalid, context))
   }
 
-  return {
+  /** Logs what a hook threw, through the context's logger when it has one. */
+  function logHookFailures (failures: unknown[], context: Ctx, what: string, eventType: string | undefined): void {
+    const log = (context as Partial<WebhookContext> | null | undefined)?.log
+    for (const err of failures) log?.error({ err, eventType }, `An ElevenLabs webhook ${what} hook threw`)
+  }
+
+  async function receive (input: WebhookEnvelope | Buffer | string, context: Ctx): Promise<void> {
+    const rawBody = typeof input === 'string' ? Buffer.from(input) : Buffer.isBuffer(input) ? input : undefined
+    let event: WebhookEnvelope | undefined
+    try {
+      event = rawBody === undefined ? checkEnvelope(input) : parseEnvelope(rawBody)
+      validate(event)
+    } catch (err) {
+      const error = err as WebhookPayloadError
+      const invalid = { error, type: error.eventType, eventId: event === undefined ? undefined : eventIdOf(event), rawBody: rawBody ?? Buffer.from(JSON.stringify(input)) }
+      logHookFailures(await runInvalid(invalid, context), context, 'onInvalid', error.eventType)
+      throw error
+    }
+    const error = await run(event, context)
+    if (error === undefined) return
+    logHookFailures(await reportError(error, context), context, 'onError', event.type)
+    throw error
+  }
+
+  const internals: RouterInternals<S, Ctx> = {
     router: router as unknown as WebhookRouter<S, Ctx>,
     addSchema,
     validate,
@@ -214,6 +290,8 @@ export function createRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rou
     runInvalid,
     get keepsInvalid () { return invalidHandlers.size > 0 }
   }
+  Object.defineProperty(router, ROUTER_INTERNALS, { value: internals })
+  return internals
 }
 
 /**
