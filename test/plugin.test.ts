@@ -283,6 +283,7 @@ t.test('__proto__ and constructor.prototype keys follow the app\'s onProtoPoison
   const bigPoisoned = `{"type":"post_call_audio","data":{"agent_id":"a","conversation_id":"c","full_audio":"${audio}","__proto__":{"isAdmin":true}}}`
   t.same((await run({}, bigPoisoned)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_JSON'], 'large: refused')
   t.same((await run({ onProtoPoisoning: 'remove' }, bigPoisoned)).answer, { success: true }, 'large: removed')
+  t.same((await run({ onProtoPoisoning: 'ignore', onConstructorPoisoning: 'ignore' }, bigPoisoned)).answer, { success: true }, 'large: both ignored, as JSON.parse')
   t.same((await run({}, `{"type":"post_call_audio","data":{"agent_id":"a","conversation_id":"c","full_audio":"${audio}"}}`)).answer, { success: true }, 'large: clean')
   t.same((await run({}, `"${audio}"`)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_ENVELOPE'], 'large: not an object')
   t.same((await run({ onConstructorPoisoning: 'remove' }, constructed)).seen.map((data) => Object.hasOwn(data, 'constructor')), [false])
