@@ -6,10 +6,11 @@
  */
 import type { WebhookEnvelope } from './envelope.js'
 import { WebhookRetryableError, type WebhookHandlerError, type WebhookPayloadError } from './errors.js'
-import { eventIdOf, newClaimToken, type ResolvedIdempotency } from './idempotency.js'
+import { DEFAULT_STORE_TIMEOUT_MS, eventIdOf, newClaimToken, type ResolvedIdempotency } from './idempotency.js'
 import type { EventRunner, InvalidWebhookEvent } from './router.js'
 import type { ClaimState } from './stores/store.js'
 import { deadline, isThenable, TIMED_OUT, withTimeout, type MaybePromise } from './async.js'
+import type { HandOff } from './queue/enqueue.js'
 
 export interface DeliveryLogger {
   error (obj: object, msg: string): void
@@ -23,6 +24,8 @@ export type DeliveryOutcome =
   | { status: 'duplicate', inProgress: boolean }
   /** Handlers are still running past `ackTimeout`; they go on in the background. */
   | { status: 'accepted' }
+  /** Queue mode: the event is a job in the queue now. */
+  | { status: 'queued' }
   /** At least one handler failed; the claim was released. `retry`: ElevenLabs retries this type, so answer 5xx. */
   | { status: 'failed', error: WebhookHandlerError, retry: boolean }
   /**
@@ -33,7 +36,7 @@ export type DeliveryOutcome =
 
 /** Seconds a copy of an event that is still being processed is told to wait. */
 export const IN_PROGRESS_RETRY_AFTER_S = 10
-/** Seconds a delivery is told to wait when the store does not answer. */
+/** Seconds a delivery is told to wait when the store (or the queue) does not answer. */
 export const STORE_RETRY_AFTER_S = 5
 
 export interface DeliveryProcessorOptions<Ctx> {
@@ -48,6 +51,11 @@ export interface DeliveryProcessorOptions<Ctx> {
   isRetried: (type: string) => boolean
   /** Parses and checks the envelope of a verified body; throws `WebhookPayloadError`. */
   parse: (rawBody: Buffer) => WebhookEnvelope
+  /**
+   * Queue mode: hands each event to a durable queue instead of running handlers here; the
+   * queue's workers validate it. Bounded by `idempotency.storeTimeout`.
+   */
+  handOff?: HandOff | undefined
 }
 
 export interface DeliveryProcessor<Ctx> {
@@ -77,9 +85,10 @@ const HANDLED: DeliveryOutcome = Object.freeze({ status: 'handled' })
 const DUPLICATE: DeliveryOutcome = Object.freeze({ status: 'duplicate', inProgress: false })
 const IN_PROGRESS: DeliveryOutcome = Object.freeze({ status: 'duplicate', inProgress: true })
 const ACCEPTED: DeliveryOutcome = Object.freeze({ status: 'accepted' })
+const QUEUED: DeliveryOutcome = Object.freeze({ status: 'queued' })
 
 export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<Ctx>): DeliveryProcessor<Ctx> {
-  const { router, idempotency, ackTimeout, isRetried, parse } = options
+  const { router, idempotency, ackTimeout, isRetried, parse, handOff } = options
   const running = new Set<PromiseLike<unknown>>()
 
   /** Keeps `work` in `running` until it settles, so that close() waits for it. */
@@ -257,6 +266,24 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     return isThenable(failures) ? track(failures.then(outcome)) : outcome(failures)
   }
 
+  /**
+   * Queue mode: the answer is 200 only once the queue has the job. A queue that fails or is slow
+   * is a 503 for every type: no handler runs in this process to fall back on.
+   */
+  function queueEvent (hand: HandOff, event: WebhookEnvelope, rawBody: Buffer, log: DeliveryLogger): Promise<DeliveryOutcome> {
+    const key = idempotency?.key(event, rawBody)
+    const bound = idempotency?.storeTimeout ?? DEFAULT_STORE_TIMEOUT_MS
+    return withTimeout(hand(event, rawBody, key), bound, 'the queue').then(
+      (state) => state === 'queued' ? QUEUED : DUPLICATE,
+      (err: unknown) => {
+        log.error({ err, ...identity(event), idempotencyKey: key }, isRetried(event.type)
+          ? 'Could not add an ElevenLabs webhook event to the queue; answering 503 so that ElevenLabs retries'
+          : 'Could not add an ElevenLabs webhook event to the queue; answering 503, and ElevenLabs does not retry this type: the event is lost unless it is sent again')
+        throw new WebhookRetryableError('ELEVENLABS_QUEUE_UNAVAILABLE', 503,
+          'The webhook receiver cannot queue the event right now; retry later', STORE_RETRY_AFTER_S, { cause: err })
+      })
+  }
+
   function deliver (rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome> {
     let event: WebhookEnvelope
     try {
@@ -264,6 +291,8 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     } catch (err) {
       return deliverInvalid(err as WebhookPayloadError, undefined, rawBody, context, log)
     }
+    // The workers validate `data`, with their own schemas: a fix there mends replays.
+    if (handOff !== undefined) return queueEvent(handOff, event, rawBody, log)
     try {
       if (!router.validate(event)) log.warn({ eventType: event.type }, 'Received an ElevenLabs webhook event of a type with no schema; its onAny handlers run')
     } catch (err) {

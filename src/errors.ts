@@ -125,7 +125,7 @@ export class WebhookHandlerError extends AggregateError {
 export class WebhookRetryableError extends ElevenLabsWebhookError {
   readonly retryAfter: number
 
-  constructor (code: 'ELEVENLABS_DELIVERY_IN_PROGRESS' | 'ELEVENLABS_STORE_UNAVAILABLE', statusCode: 429 | 503,
+  constructor (code: 'ELEVENLABS_DELIVERY_IN_PROGRESS' | 'ELEVENLABS_STORE_UNAVAILABLE' | 'ELEVENLABS_QUEUE_UNAVAILABLE', statusCode: 429 | 503,
     message: string, retryAfter: number, options?: { cause?: unknown }) {
     super(code, statusCode, message, options)
     this.retryAfter = retryAfter

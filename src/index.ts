@@ -63,6 +63,7 @@ export {
   type IdempotencyOptions
 } from './idempotency.js'
 export type { ClaimState, IdempotencyStore } from './stores/store.js'
+export type { WebhookJobData, WebhookQueue } from './queue/job.js'
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export { RedisStore, type RedisEvalClient, type RedisStoreOptions } from './stores/redis.js'
 export * from './events/index.js'

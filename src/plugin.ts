@@ -11,11 +11,13 @@ import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from '.
 import { buildRouter, routerInternals, type EventSchemaMap, type WebhookContext, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
 import { parseEnvelope } from './envelope.js'
-import { resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
+import { DEFAULT_IDEMPOTENCY_TTL_MS, resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
 import { createDeliveryProcessor, type DeliveryOutcome } from './delivery.js'
 import { createSourceFilter } from './sources.js'
 import { isThenable } from './async.js'
 import { createBodyParser } from './body-parser.js'
+import { createHandOff } from './queue/enqueue.js'
+import type { WebhookQueue } from './queue/job.js'
 
 /**
  * Add your own event types here by module augmentation to type `fastify.elevenlabs` with them
@@ -69,6 +71,14 @@ export interface ElevenLabsWebhooksOptions {
    */
   router?: WebhookRouter<EventSchemas, WebhookContext>
   /**
+   * Queue mode: a BullMQ `Queue` you made. Each verified event becomes a job (its id made from the
+   * idempotency key, so that copies are not queued twice) and is answered 200
+   * `{"success":true,"queued":true}` once Redis has it; workers (`createWorker` from
+   * `fastify-elevenlabs-webhooks/bullmq`) validate it and run the handlers. No handler runs in
+   * the receiver. A queue that fails, or is slower than `idempotency.storeTimeout`, is answered 503.
+   */
+  queue?: WebhookQueue
+  /**
    * The event types ElevenLabs retries for this webhook. Only for these is a failure a retry can
    * mend answered 5xx or 429 (a handler failure 500, a failed store 503, a copy in progress
    * 429); every other type is answered 200 whatever happens after verification, because a
@@ -119,6 +129,13 @@ function stringList (name: string, value: readonly string[]): ReadonlySet<string
   return new Set(value)
 }
 
+function checkQueue (queue: WebhookQueue | undefined): WebhookQueue | undefined {
+  if (queue !== undefined && (queue === null || typeof queue.add !== 'function' || typeof queue.getJobState !== 'function')) {
+    throw new WebhookConfigError('The `queue` option must be a BullMQ Queue (new Queue(name, { connection }) from bullmq)')
+  }
+  return queue
+}
+
 function readOptions (opts: ElevenLabsWebhooksOptions) {
   if ('acknowledgeHandlerErrors' in opts) {
     throw new WebhookConfigError('The `acknowledgeHandlerErrors` option is gone: handler failures are answered 200 except for the types in `retriedTypes` (500 there, so that ElevenLabs retries). Pass `retriedTypes: []` to answer 200 for every type.')
@@ -148,7 +165,8 @@ function readOptions (opts: ElevenLabsWebhooksOptions) {
     ackTimeout: ackTimeout === false ? false as const : positiveMs('ackTimeout', ackTimeout),
     closeTimeout: positiveMs('closeTimeout', opts.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS),
     isAllowedSource: opts.allowedSources === undefined ? undefined : createSourceFilter(opts.allowedSources),
-    requireHttps: opts.requireHttps ?? false
+    requireHttps: opts.requireHttps ?? false,
+    queue: checkQueue(opts.queue)
   }
 }
 
@@ -186,7 +204,8 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     idempotency: options.idempotency,
     ackTimeout: options.ackTimeout,
     isRetried: (type) => options.retriedTypes.has(type),
-    parse: (rawBody) => parseEnvelope(rawBody, parseOptions)
+    parse: (rawBody) => parseEnvelope(rawBody, parseOptions),
+    handOff: options.queue === undefined ? undefined : createHandOff(options.queue, options.idempotency?.ttl ?? DEFAULT_IDEMPOTENCY_TTL_MS)
   })
   // A deploy must not lose what was acknowledged: close waits for running handlers, bounded,
   // before any onClose hook runs (those run in reverse order: an app's `redis.quit()` added
@@ -282,6 +301,8 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         return json(reply, 200, outcome.inProgress ? IN_PROGRESS : DUPLICATE)
       case 'accepted':
         return json(reply, 200, PENDING)
+      case 'queued':
+        return json(reply, 200, QUEUED)
       case 'failed':
         // The handlers' errors are logged and reported to onError already; the response carries none of them.
         return outcome.retry ? reply.send(outcome.error) : json(reply, 200, NOT_PROCESSED)
@@ -297,6 +318,7 @@ const SUCCESS = '{"success":true}'
 const DUPLICATE = '{"success":true,"duplicate":true}'
 const IN_PROGRESS = '{"success":true,"duplicate":true,"pending":true}'
 const PENDING = '{"success":true,"pending":true}'
+const QUEUED = '{"success":true,"queued":true}'
 const NOT_PROCESSED = '{"success":false}'
 
 const notKept = (): ElevenLabsWebhookError => new ElevenLabsWebhookError('ELEVENLABS_INVALID_EVENT_NOT_KEPT', 500,

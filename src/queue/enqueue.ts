@@ -1,0 +1,26 @@
+/**
+ * The receiver's half of queue mode: a verified event becomes a BullMQ job whose id is made from
+ * its idempotency key, so that BullMQ itself keeps copies out. Framework-free, and free of BullMQ:
+ * it only calls the methods of the user's `Queue`.
+ */
+import type { WebhookEnvelope } from '../envelope.js'
+import { jobIdOf, jobOptions, type WebhookJobData, type WebhookQueue } from './job.js'
+
+export type HandOff = (event: WebhookEnvelope, rawBody: Buffer, key: string | undefined) => Promise<'queued' | 'duplicate'>
+
+export function createHandOff (queue: WebhookQueue, ttlMs: number): HandOff {
+  const options = jobOptions(queue, ttlMs)
+  return async (event, rawBody, key) => {
+    const data: WebhookJobData = { body: rawBody.toString('utf8'), bytes: rawBody.length, receivedAt: Date.now(), key }
+    if (key === undefined) {
+      await queue.add(event.type, data, options)
+      return 'queued'
+    }
+    const jobId = jobIdOf(key)
+    // BullMQ ignores an add whose id exists, without saying so: ask first. Two copies at the
+    // same moment may both be told "queued"; there is still one job.
+    if (await queue.getJobState(jobId) !== 'unknown') return 'duplicate'
+    await queue.add(event.type, data, { ...options, jobId })
+    return 'queued'
+  }
+}

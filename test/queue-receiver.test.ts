@@ -1,0 +1,218 @@
+/**
+ * Queue mode, the receiver's half, on the real Redis: a verified event is a BullMQ job before it
+ * is answered 200; copies are not queued twice; a queue that cannot be reached is a 503.
+ */
+import t, { type Test } from 'tap'
+import { randomUUID } from 'node:crypto'
+import { execFile, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { Queue, Worker, type Job } from 'bullmq'
+import { Redis } from 'ioredis'
+import Fastify from 'fastify'
+import elevenlabsWebhooks, { type WebhookJobData } from '../src/index.js'
+import { jobIdOf } from '../src/queue/job.js'
+import { build, secret, signed } from './helpers.js'
+import { connectRedis } from './redis.js'
+import { startTcpProxy } from './tcp-proxy.js'
+
+const port = Number(process.env.TEST_REDIS_PORT ?? 6379)
+const connection = { host: '127.0.0.1', port }
+
+/** A queue of its own for one test, emptied and closed at its end; undefined (skipped) without Redis. */
+async function testQueue (t: Test, options: { defaultJobOptions?: object } = {}): Promise<Queue | undefined> {
+  const redis = await connectRedis(t)
+  if (redis === undefined) return undefined
+  const queue = new Queue(`test-queue-${randomUUID()}`, { connection, defaultJobOptions: options.defaultJobOptions })
+  t.teardown(async () => {
+    await queue.obliterate({ force: true })
+    await queue.close()
+  })
+  return queue
+}
+
+const transcription = (conversationId = `conv_${randomUUID()}`): { type: string, data: Record<string, unknown> } =>
+  ({ type: 'post_call_transcription', data: { agent_id: 'agent_1', conversation_id: conversationId } })
+const now = (): number => Math.floor(Date.now() / 1000)
+
+t.test('a delivery answered 200 is a job in Redis: named after its type, its exact body, its id from the idempotency key, retries that cover hours', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const { app } = await build({ queue })
+  let ran = 0
+  app.elevenlabs.onAny(() => { ran++ })
+  const event = transcription()
+  const request = signed(event)
+  const res = await app.inject(request)
+  t.same([res.statusCode, res.json()], [200, { success: true, queued: true }])
+  const key = `post_call_transcription:${event.data.conversation_id as string}`
+  const job = await queue.getJob(jobIdOf(key)) as Job<WebhookJobData>
+  t.equal(job.name, 'post_call_transcription')
+  t.equal(job.data.body, request.payload, 'the verified bytes, as received')
+  t.match(job.data, { bytes: Buffer.byteLength(request.payload as string), key })
+  t.ok(Math.abs(job.data.receivedAt - Date.now()) < 60_000)
+  t.match(job.opts, { attempts: 12, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: { age: 7200 }, removeOnFail: false })
+  t.equal(ran, 0, 'no handler runs in the receiver: the workers run them')
+  t.equal(await queue.getWaitingCount(), 1)
+})
+
+t.test('the queue\'s own defaultJobOptions win over this package\'s defaults', async (t) => {
+  const queue = await testQueue(t, { defaultJobOptions: { attempts: 3, removeOnComplete: 100 } })
+  if (queue === undefined) return
+  const { app } = await build({ queue, idempotency: { ttl: 60_000 } })
+  const event = transcription()
+  await app.inject(signed(event))
+  const job = await queue.getJob(jobIdOf(`post_call_transcription:${event.data.conversation_id as string}`)) as Job
+  t.match(job.opts, { attempts: 3, removeOnComplete: 100, backoff: { type: 'exponential', delay: 10_000 }, removeOnFail: false })
+})
+
+t.test('a copy of a queued event is a duplicate whatever its job\'s state, and adds nothing', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const { app } = await build({ queue })
+  const copies = async (event: unknown): Promise<unknown> => (await app.inject(signed(event, { timestamp: now() + 5 }))).json()
+  const waiting = transcription()
+  t.same((await app.inject(signed(waiting))).json(), { success: true, queued: true })
+  t.same(await copies(waiting), { success: true, duplicate: true }, 'waiting')
+  // Completed and failed: a worker takes the next two.
+  const completed = transcription()
+  const failed = transcription()
+  await queue.drain()
+  await app.inject(signed(completed))
+  await app.inject(signed(failed))
+  const worker = new Worker(queue.name, async (job: Job<WebhookJobData>) => {
+    if (job.data.key === `post_call_transcription:${failed.data.conversation_id as string}`) throw new Error('handler failed')
+  }, { connection, autorun: false })
+  t.teardown(() => worker.close())
+  let settled = 0
+  const both = new Promise<void>((resolve) => {
+    const one = (): void => { if (++settled === 2) resolve() }
+    worker.on('completed', one)
+    worker.on('failed', one)
+  })
+  worker.run().catch(() => {}) // closed at the end of the test
+  await both
+  t.same(await copies(completed), { success: true, duplicate: true }, 'completed')
+  t.same(await copies(failed), { success: true, duplicate: true }, 'failed (kept for replay: a copy must not queue it again)')
+  t.equal((await queue.getJobCounts('waiting', 'completed', 'failed')).waiting, 0, 'nothing added')
+})
+
+t.test('200 concurrent copies of one event across two receivers: one job', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const receivers = await Promise.all([1, 2].map(async () => (await build({ queue })).app))
+  const event = transcription()
+  const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => receivers[i % 2]!.inject(signed(event, { timestamp: now() + i }))))
+  t.same(new Set(answers.map((r) => r.statusCode)), new Set([200]))
+  t.ok(answers.every((r) => r.json().success === true))
+  t.equal(await queue.count(), 1, 'one job')
+  let runs = 0
+  const worker = new Worker(queue.name, async () => { runs++ }, { connection })
+  t.teardown(() => worker.close())
+  await once(worker, 'completed')
+  t.equal(runs, 1, 'the handler runs once')
+})
+
+t.test('a receiver killed right after its answer: the event is in Redis, and a worker started afterwards handles it', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const child: ChildProcess = execFile(process.execPath, [...process.execArgv, 'test/queue/receiver.ts'], {
+    env: { ...process.env, QUEUE_NAME: queue.name, REDIS_PORT: String(port), WEBHOOK_SECRET: secret }
+  })
+  t.teardown(() => { child.kill('SIGKILL') })
+  const [line] = await once(child.stdout!, 'data') as [Buffer]
+  const address = /listening (\S+)/.exec(line.toString())![1]!
+  const event = transcription()
+  const request = signed(event)
+  const res = await fetch(`${address}/webhook`, { method: 'POST', headers: request.headers as Record<string, string>, body: request.payload as string })
+  t.same(await res.json(), { success: true, queued: true })
+  child.kill('SIGKILL')
+  await once(child, 'exit')
+  const handled: string[] = []
+  const worker = new Worker(queue.name, async (job: Job<WebhookJobData>) => { handled.push(JSON.parse(job.data.body!).data.conversation_id) }, { connection })
+  t.teardown(() => worker.close())
+  await once(worker, 'completed')
+  t.same(handled, [event.data.conversation_id])
+})
+
+t.test('Redis unreachable: 503 with Retry-After within the bound, logged with type and id, nothing answered 200 that was not written; Redis back: the next delivery is queued, no restart', async (t) => {
+  const redis = await connectRedis(t)
+  if (redis === undefined) return
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port })
+  t.teardown(() => proxy.stop())
+  const viaProxy = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null })
+  viaProxy.on('error', () => {}) // the proxy is stopped on purpose
+  t.teardown(() => { viaProxy.disconnect() })
+  const queue = new Queue(`test-queue-${randomUUID()}`, { connection: viaProxy })
+  t.teardown(async () => {
+    const cleaner = new Queue(queue.name, { connection })
+    await cleaner.obliterate({ force: true })
+    await cleaner.close()
+    await queue.close()
+  })
+  await queue.waitUntilReady()
+  const { app, logs } = await build({ queue, idempotency: { storeTimeout: 200 } })
+  await proxy.stop()
+  const lost = transcription()
+  const res = await app.inject(signed(lost))
+  t.same([res.statusCode, res.headers['retry-after'], res.json().code], [503, '5', 'ELEVENLABS_QUEUE_UNAVAILABLE'])
+  t.notMatch(res.body, /ECONN|within/)
+  t.ok(logs.some((l) => l.level === 50 && l.eventType === 'post_call_transcription' && l.eventId === lost.data.conversation_id && String(l.msg).includes('ElevenLabs retries')))
+  const audio = { type: 'post_call_audio', data: { agent_id: 'a', conversation_id: `conv_${randomUUID()}`, full_audio: 'AAAA' } }
+  t.equal((await app.inject(signed(audio))).statusCode, 503)
+  t.ok(logs.some((l) => l.level === 50 && l.eventType === 'post_call_audio' && String(l.msg).includes('does not retry this type')), 'the README says plainly what that means')
+  await proxy.start()
+  if (viaProxy.status !== 'ready') await once(viaProxy, 'ready') // ioredis reconnects on its own
+  const next = transcription()
+  t.same((await app.inject(signed(next))).json(), { success: true, queued: true })
+  const direct = new Queue(queue.name, { connection })
+  t.teardown(() => direct.close())
+  t.ok(await direct.getJob(jobIdOf(`post_call_transcription:${next.data.conversation_id as string}`)), 'in Redis')
+})
+
+t.test('queue mode keeps what the envelope check rejects through onInvalid, and queues nothing of it', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const { app } = await build({ queue })
+  const kept: string[] = []
+  app.elevenlabs.onInvalid((invalid) => { kept.push(invalid.error.code) })
+  t.same((await app.inject(signed('{"data":{}}'))).json(), { success: false })
+  t.same((await app.inject(signed('not json'))).json(), { success: false })
+  t.same(kept, ['ELEVENLABS_PAYLOAD_INVALID_ENVELOPE', 'ELEVENLABS_PAYLOAD_INVALID_JSON'])
+  t.equal(await queue.count(), 0)
+  // Data is the workers' to validate: a schema fixed there mends replays.
+  t.same((await app.inject(signed({ type: 'voice.cloned', data: { voice_id: 42 } }))).json(), { success: true, queued: true })
+})
+
+t.test('idempotency: false queues every copy under an id of BullMQ\'s', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const { app } = await build({ queue, idempotency: false })
+  const event = transcription()
+  await app.inject(signed(event))
+  await app.inject(signed(event, { timestamp: now() + 1 }))
+  t.equal(await queue.count(), 2)
+})
+
+t.test('post_call_audio of 4 MiB and 32 MiB is queued like any other event', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const { app } = await build({ queue })
+  for (const mib of [4, 32]) {
+    const conversationId = `conv_${randomUUID()}`
+    const audio = Buffer.alloc(mib * 1024 * 1024 * 3 / 4, 7).toString('base64')
+    const started = process.hrtime.bigint()
+    const res = await app.inject(signed({ type: 'post_call_audio', data: { agent_id: 'a', conversation_id: conversationId, full_audio: audio } }))
+    const ms = Number(process.hrtime.bigint() - started) / 1e6
+    t.same(res.json(), { success: true, queued: true }, `${mib} MiB`)
+    const redis = await connectRedis(t)
+    const bytes = await redis!.call('MEMORY', 'USAGE', `bull:${queue.name}:${jobIdOf(`post_call_audio:${conversationId}`)}`) as number
+    t.comment(`${mib} MiB audio: answered in ${ms.toFixed(0)} ms (inject, this machine); the job holds ${(bytes / 1024 / 1024).toFixed(1)} MiB in Redis`)
+    t.ok(bytes > mib * 1024 * 1024, 'the whole body is in Redis')
+  }
+})
+
+t.test('a queue option that is not a Queue is refused at boot', async (t) => {
+  for (const queue of [{}, null, { add: () => {} }]) {
+    await t.rejects(async () => { await Fastify().register(elevenlabsWebhooks, { secret, queue: queue as never }).ready() }, { code: 'ELEVENLABS_CONFIG_INVALID', message: /BullMQ Queue/ })
+  }
+})
