@@ -9,6 +9,7 @@ import { computeSignature, generateSignatureHeader } from './signature.js'
 import { fixtures } from './fixtures.js'
 import { eventSchemas } from './events/index.js'
 import { DEFAULT_PATH } from './plugin.js'
+import { queueCommand, QUEUE_HELP } from './cli-queue.js'
 
 export const DEFAULT_URL = `http://127.0.0.1:3000${DEFAULT_PATH}`
 const DEFAULT_SEND_TIMEOUT_S = 10
@@ -25,6 +26,8 @@ export interface CliIo {
 }
 
 class UsageError extends Error {}
+/** Redis (for the queue commands) could not be reached: exit 3, as for an endpoint. */
+class UnreachableError extends Error {}
 
 const HELP = {
   main: `Usage: elevenlabs-webhooks <command> [options]
@@ -35,6 +38,7 @@ Commands:
   send <type>      sign and POST an event (the sample of <type>, or your --data) and print the answer
   sign <file|->    print the ElevenLabs-Signature header for the exact bytes of a body
   fixtures [type]  list the event types, or print the sample event of one
+  queue failed|retry  list a queue-mode queue's failed jobs, or retry them (needs bullmq)
 
 Run "elevenlabs-webhooks <command> --help" for the options of a command.
 Exit codes: 0 delivered (2xx), 1 refused or not processed by the endpoint, 2 bad usage, 3 endpoint unreachable
@@ -240,8 +244,12 @@ export async function main (args: string[], io: CliIo): Promise<number> {
       case 'send': return await send(rest, io)
       case 'sign': return await sign(rest, io)
       case 'fixtures': return listFixtures(rest, io)
+      case 'queue':
+        await queueCommand(rest, { stdout: io.stdout, env: io.env, usage: (message) => new UsageError(message), unreachable: (message) => new UnreachableError(message) })
+        return ExitCode.OK
       case 'help':
         if (rest[0] === 'send' || rest[0] === 'sign' || rest[0] === 'fixtures') { io.stdout(HELP[rest[0]]); return ExitCode.OK }
+        if (rest[0] === 'queue') { io.stdout(QUEUE_HELP); return ExitCode.OK }
         io.stdout(HELP.main)
         return ExitCode.OK
       case undefined: case '-h': case '--help':
@@ -251,11 +259,15 @@ export async function main (args: string[], io: CliIo): Promise<number> {
         throw new UsageError(`unknown command "${command}"`)
     }
   } catch (err) {
+    if (err instanceof UnreachableError) {
+      io.stderr(`elevenlabs-webhooks: ${err.message}\n`)
+      return ExitCode.UNREACHABLE
+    }
     if (!(err instanceof UsageError)) {
       io.stderr(`elevenlabs-webhooks: unexpected failure: ${inspect(err)}\n`)
       return ExitCode.UNEXPECTED
     }
-    io.stderr(`elevenlabs-webhooks: ${err.message}\nRun "elevenlabs-webhooks ${command === 'send' || command === 'sign' || command === 'fixtures' ? `${command} ` : ''}--help" for usage.\n`)
+    io.stderr(`elevenlabs-webhooks: ${err.message}\nRun "elevenlabs-webhooks ${command === 'send' || command === 'sign' || command === 'fixtures' || command === 'queue' ? `${command} ` : ''}--help" for usage.\n`)
     return ExitCode.USAGE
   }
 }
