@@ -86,12 +86,14 @@ export async function queueCommand (args: string[], io: QueueCommandIo): Promise
     }
     const total = await queue.getFailedCount()
     const lines: string[] = []
-    // Newest failure first, a page at a time, until `limit` jobs of the asked types are listed.
+    // Newest failure first, a page of ids at a time, each job loaded alone: a failed audio event
+    // holds its whole body, and a page of them at once would be gigabytes.
     for (let start = 0; lines.length < limit && start < total; start += 100) {
-      for (const job of await queue.getFailed(start, start + 99)) {
-        if (types !== undefined && !types.has(job.name)) continue
-        const when = new Date(job.finishedOn ?? job.timestamp).toISOString()
-        lines.push(`${String(job.id)}  ${job.name}  failed ${when}  attempts ${job.attemptsMade}  ${job.failedReason ?? ''}`)
+      for (const id of await queue.getRanges(['failed'], start, start + 99, false)) {
+        const job = await queue.getJob(id)
+        // Gone meanwhile (retried or removed by someone else), or of another type.
+        if (job === undefined || (types !== undefined && !types.has(job.name))) continue
+        lines.push(`${id}  ${job.name}  failed ${new Date(job.finishedOn!).toISOString()}  attempts ${job.attemptsMade}  ${job.failedReason}`)
         if (lines.length === limit) break
       }
     }

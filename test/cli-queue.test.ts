@@ -60,6 +60,7 @@ t.test('queue retry moves the failed jobs back to the queue, of some types or al
   t.equal(some.code, 0, some.stderr)
   t.equal(some.stdout, `retried 1 failed job of queue "${queue.name}"\n`)
   t.same(await queue.getJobCounts('failed', 'waiting'), { failed: 1, waiting: 1 })
+  t.match((await cli(['queue', 'failed', '--queue', queue.name, '--redis', redisUrl])).stdout, `1 failed job in queue "${queue.name}"\n`)
   const rest = await cli(['queue', 'retry', '--queue', queue.name, '--redis', redisUrl])
   t.equal(rest.stdout, `retried 1 failed job of queue "${queue.name}"\n`)
   t.equal((await cli(['queue', 'retry', '--queue', queue.name, '--redis', redisUrl])).stdout, `retried 0 failed jobs of queue "${queue.name}"\n`)
@@ -99,4 +100,28 @@ t.test('without bullmq installed, the queue commands say what to install', async
     usage: (message) => new Error(`usage: ${message}`),
     unreachable: (message) => new Error(`unreachable: ${message}`)
   }), { message: 'usage: the queue commands need the bullmq package: npm i bullmq' })
+})
+
+t.test('queue failed skips a job removed between listing its id and loading it (a retry elsewhere)', async (t) => {
+  const queue = await queueWithFailures(t)
+  if (queue === undefined) return
+  const bullmq = await import('bullmq')
+  // The real Queue on the real Redis; loading the first job removes it first, as a concurrent retry would.
+  class RacingQueue extends bullmq.Queue {
+    #raced = false
+    override async getJob (id: string): Promise<Awaited<ReturnType<Queue['getJob']>>> {
+      if (!this.#raced) { this.#raced = true; await this.remove(id) }
+      return await super.getJob(id)
+    }
+  }
+  const { queueCommand } = await t.mockImport<typeof import('../src/cli-queue.js')>('../src/cli-queue.js', { bullmq: { ...bullmq, Queue: RacingQueue } })
+  let out = ''
+  await queueCommand(['failed', '--queue', queue.name, '--redis', redisUrl], {
+    stdout: (text) => { out += text },
+    env: {},
+    usage: (message) => new Error(message),
+    unreachable: (message) => new Error(message)
+  })
+  t.match(out, `2 failed jobs in queue "${queue.name}", 1 listed\n`)
+  t.equal(out.trim().split('\n').length, 2)
 })

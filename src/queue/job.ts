@@ -24,7 +24,7 @@ export interface WebhookJobData {
 export interface WebhookQueue {
   readonly name: string
   /** BullMQ's `defaultJobOptions` of the queue: what the user set wins over this package's defaults. */
-  readonly defaultJobOptions?: object
+  readonly defaultJobOptions: object
   add (name: string, data: WebhookJobData, opts?: object): Promise<{ id?: string | undefined }>
   getJobState (jobId: string): Promise<string>
 }
@@ -51,7 +51,7 @@ export const DEFAULT_JOB_BACKOFF = Object.freeze({ type: 'exponential', delay: 1
  * for the idempotency `ttl`, so that a copy within it is a duplicate; failed jobs are kept.
  */
 export function jobOptions (queue: WebhookQueue, ttlMs: number): Record<string, unknown> {
-  const set = queue.defaultJobOptions ?? {}
+  const set = queue.defaultJobOptions
   const defaults: Record<string, unknown> = {
     attempts: DEFAULT_JOB_ATTEMPTS,
     backoff: DEFAULT_JOB_BACKOFF,

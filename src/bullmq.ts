@@ -1,0 +1,23 @@
+/**
+ * `fastify-elevenlabs-webhooks/bullmq`: the worker side of queue mode, and the job format for
+ * those who enqueue events themselves. Requires `bullmq` (an optional peer dependency); the main
+ * entry never loads it.
+ */
+export {
+  createWorker,
+  DEFAULT_WORKER_CONCURRENCY,
+  type CreateWorkerOptions,
+  type HandlersRunInAJob,
+  type JobContext,
+  type WebhookJob,
+  type WebhookWorker
+} from './queue/worker.js'
+export { retryFailed, type RetryFailedOptions } from './queue/replay.js'
+export {
+  jobIdOf,
+  jobOptions,
+  DEFAULT_JOB_ATTEMPTS,
+  DEFAULT_JOB_BACKOFF,
+  type WebhookJobData,
+  type WebhookQueue
+} from './queue/job.js'
