@@ -11,7 +11,9 @@ export const benchServers = [
   { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs' },
   { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs' },
   { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs' },
-  { id: 'e', name: 'verification only (the least a verifying receiver does)', file: 'servers/verify-only.mjs' }
+  { id: 'e', name: 'verification only (the least a verifying receiver does)', file: 'servers/verify-only.mjs' },
+  // Needs Redis on 127.0.0.1:6379; its queue is emptied after every round (resetAfterRound).
+  { id: 'f', name: 'queue mode: (b) writing each event to BullMQ', file: 'servers/queue.mjs', resetAfterRound: true }
 ]
 
 /** Starts bench/<file> on `port`; resolves once it prints "ready". `env` adds to the environment. */

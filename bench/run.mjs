@@ -1,6 +1,6 @@
 // npm run bench: interleaved rounds of (a) bare Fastify, (b) this plugin, (c) Express + SDK,
-// (d) the proposal without fastify-raw-body and (e) verification only, for each payload; prints a
-// table per payload and writes bench/results/latest.json.
+// (d) the proposal without fastify-raw-body, (e) verification only and (f) queue mode, for each
+// payload; prints a table per payload and writes bench/results/latest.json.
 import * as crypto from 'node:crypto'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -85,7 +85,10 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   for (const target of targets) servers.set(target.id, await startServer(target.file, target.port))
   for (const target of targets) await selfCheck(target, payload)
   const run = (target, seconds) => load({ port: target.port, payload: payload.name, seconds, start: next, connections })
-  for (const target of targets) next = run(target, 2).next // warm-up, not recorded
+  // Queue mode keeps every event in Redis: emptied after each round, or a run of 4 MiB events
+  // would fill the machine's memory.
+  const reset = async (target) => { if (target.resetAfterRound === true) await fetch(`http://127.0.0.1:${target.port}/bench/reset`, { method: 'POST' }) }
+  for (const target of targets) { next = run(target, 2).next; await reset(target) } // warm-up, not recorded
   for (const child of servers.values()) child.kill('SIGUSR2') // start counting CPU from here
   const runs = new Map(targets.map((t) => [t.id, []]))
   for (let round = 0; round < rounds; round++) {
@@ -95,6 +98,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       const r = run(target, duration)
       if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
       next = r.next
+      await reset(target)
       runs.get(target.id).push(r)
       process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s\n`)
     }
