@@ -6,6 +6,7 @@
 export {
   createWorker,
   DEFAULT_WORKER_CONCURRENCY,
+  DEFAULT_WORKER_CLOSE_TIMEOUT_MS,
   type CreateWorkerOptions,
   type HandlersRunInAJob,
   type JobContext,

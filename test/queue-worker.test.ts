@@ -313,6 +313,27 @@ t.test('worker.close() waits for the running job to finish; what it had not star
   t.same(done, [a, b], 'and the next worker runs it')
 })
 
+t.test('worker.close() is bounded by closeTimeout: a hung handler does not hold a deploy, and its job is not lost', async (t) => {
+  const s = await setup(t)
+  if (s === undefined) return
+  const router = createRouter<JobContext>().define('crm.lead', Lead)
+  const release = deferred()
+  const running = deferred()
+  router.on('crm.lead', async () => { running.resolve(); await release.promise })
+  const worker = s.worker(router, { concurrency: 1, closeTimeout: 100 })
+  const id = jobIdOf('crm.lead:hung')
+  await s.add('crm.lead', event('crm.lead', { score: 1 }), 'crm.lead:hung')
+  await running.promise
+  await worker.close() // resolves after closeTimeout, the handler still hung
+  t.ok(s.lines.some((line) => line.level === 'error' && line.msg?.includes('still running after closeTimeout') === true))
+  t.equal(await s.queue.getJobState(id), 'active', 'still held by its worker: the stalled-job check takes it over once that worker is gone')
+  const completed = when(worker, 'completed', id)
+  release.resolve()
+  await completed
+  t.equal(await s.queue.getJobState(id), 'completed')
+  t.throws(() => s.worker(router, { closeTimeout: 0 }), { code: 'ELEVENLABS_CONFIG_INVALID', message: /closeTimeout/ })
+})
+
 t.test('a completed job keeps its id but not its body (unless keepCompletedBodies), so a copy added while it is kept is not added again', async (t) => {
   const s = await setup(t)
   if (s === undefined) return

@@ -7,6 +7,7 @@ import { UnrecoverableError, Worker, type Job, type WorkerOptions } from 'bullmq
 import { WebhookConfigError, WebhookPayloadError } from '../errors.js'
 import type { EventSchemaMap, WebhookContext, WebhookLogger, WebhookRouter } from '../router.js'
 import type { WebhookJobData } from './job.js'
+import { deadline, TIMED_OUT } from '../async.js'
 
 /** A queued ElevenLabs event: its `name` is the event type, its `data` the stored delivery. */
 export type WebhookJob = Job<WebhookJobData, void, string>
@@ -43,7 +44,16 @@ export interface CreateWorkerOptions extends WorkerOptions {
    * its id and small fields, which matters for audio events of many MB.
    */
   keepCompletedBodies?: boolean
+  /**
+   * Milliseconds `worker.close()` waits for the jobs running; past it, it resolves anyway (and
+   * logs which jobs were still running), so that a deploy is not held up by a hung handler.
+   * Nothing is lost: a job whose worker goes away unfinished is handed to another worker by
+   * BullMQ's stalled-job check. Default 30 000. `worker.close(true)` does not wait at all.
+   */
+  closeTimeout?: number
 }
+
+export const DEFAULT_WORKER_CLOSE_TIMEOUT_MS = 30_000
 
 /**
  * Jobs one worker runs at once, when `concurrency` is not set. BullMQ's own default, 1, makes
@@ -76,7 +86,10 @@ export function createWorker<S extends EventSchemaMap<S>, Ctx extends WebhookCon
   if (typeof (router as Partial<WebhookRouter<S, Ctx>> | null)?.receive !== 'function') {
     throw new WebhookConfigError('createWorker needs a router made with createRouter() as its second argument')
   }
-  const { log = stderrLogger(), keepCompletedBodies = false, ...workerOptions } = options
+  const { log = stderrLogger(), keepCompletedBodies = false, closeTimeout = DEFAULT_WORKER_CLOSE_TIMEOUT_MS, ...workerOptions } = options
+  if (!Number.isFinite(closeTimeout) || closeTimeout <= 0) {
+    throw new WebhookConfigError(`closeTimeout must be a positive number of milliseconds, got ${closeTimeout}`)
+  }
   // Typed loosely inside: HandlersRunInAJob has checked that handlers can take a JobContext.
   const receive = router.receive.bind(router) as unknown as (body: string, context: JobContext) => Promise<void>
 
@@ -122,6 +135,20 @@ export function createWorker<S extends EventSchemaMap<S>, Ctx extends WebhookCon
   worker.on('stalled', (jobId) => {
     log.warn({ jobId }, 'A job stalled (its worker stopped renewing its lock) and is back in the queue: its handlers run again')
   })
+  // BullMQ's close() waits for running jobs without a bound, and a second call returns the first's
+  // promise, so a bound is a race: past it, close() resolves and leaves the jobs to the stalled check.
+  const close = worker.close.bind(worker)
+  worker.close = async (force = false) => {
+    if (force) return await close(true)
+    const limit = deadline(closeTimeout)
+    try {
+      if (await Promise.race([close(false), limit.promise]) === TIMED_OUT) {
+        log.error({ closeTimeout }, 'ElevenLabs webhook jobs still running after closeTimeout; closing anyway: BullMQ\'s stalled-job check hands them to another worker')
+      }
+    } finally {
+      limit.clear()
+    }
+  }
   return worker
 }
 
