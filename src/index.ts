@@ -10,6 +10,7 @@ export {
   DEFAULT_RETRIED_TYPES,
   type AllEventSchemas,
   type CustomEventSchemas,
+  type ElevenLabsEvent,
   type ElevenLabsWebhooks,
   type ElevenLabsWebhooksOptions
 } from './plugin.js'

@@ -8,7 +8,7 @@ import fastifyRawBody from 'fastify-raw-body'
 import type { TSchema } from '@sinclair/typebox'
 import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, WebhookRetryableError, WebhookVerificationError } from './errors.js'
 import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
-import { buildRouter, routerInternals, type EventSchemaMap, type WebhookContext, type WebhookRouter } from './router.js'
+import { buildRouter, routerInternals, type EventSchemaMap, type WebhookContext, type WebhookEvent, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
 import { parseEnvelope } from './envelope.js'
 import { DEFAULT_IDEMPOTENCY_TTL_MS, resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
@@ -27,6 +27,13 @@ import type { WebhookQueue } from './queue/job.js'
 export interface CustomEventSchemas {}
 
 export type AllEventSchemas = EventSchemas & CustomEventSchemas
+
+/**
+ * The event a handler of `T` gets, for handlers written in a module of their own:
+ * `async function onTranscript (event: ElevenLabsEvent<'post_call_transcription'>) { … }`.
+ * Your own event types (`CustomEventSchemas`) included.
+ */
+export type ElevenLabsEvent<T extends keyof AllEventSchemas & string = keyof AllEventSchemas & string> = WebhookEvent<AllEventSchemas, T>
 
 /** The type of `fastify.elevenlabs`. */
 export type ElevenLabsWebhooks<S extends EventSchemaMap<S> = AllEventSchemas> = WebhookRouter<S, FastifyRequest>

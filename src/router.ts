@@ -61,11 +61,12 @@ export interface InvalidWebhookEvent {
   rawBody: Buffer
 }
 
-export type InvalidHandler<Ctx> = (invalid: InvalidWebhookEvent, context: Ctx) => void | Promise<void>
+/** Hooks and handlers may return anything: a promise is awaited, any other value ignored. */
+export type InvalidHandler<Ctx> = (invalid: InvalidWebhookEvent, context: Ctx) => unknown
 
-export type WebhookHandler<E, Ctx> = (event: E, context: Ctx) => void | Promise<void>
+export type WebhookHandler<E, Ctx> = (event: E, context: Ctx) => unknown
 
-export type ErrorHandler<Ctx> = (error: WebhookHandlerError, context: Ctx) => void | Promise<void>
+export type ErrorHandler<Ctx> = (error: WebhookHandlerError, context: Ctx) => unknown
 
 export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
   /** Runs `handler` for events of `type` (or of any of the types), with `data` validated. Returns a function that removes it. */
@@ -105,7 +106,7 @@ export interface WebhookRouter<S extends EventSchemaMap<S>, Ctx> {
   receive(event: WebhookEnvelope | Buffer | string, context: Ctx): Promise<void>
 }
 
-type AnyHandler<Ctx> = (event: never, context: Ctx) => void | Promise<void>
+type AnyHandler<Ctx> = (event: never, context: Ctx) => unknown
 
 export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
   router: WebhookRouter<S, Ctx>

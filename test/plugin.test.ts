@@ -475,3 +475,15 @@ t.test('handler failures log type and ids, never the event: no audio, no transcr
   t.equal(errors.length, 2)
   t.notMatch(errors.join(''), /QUJDQUJD|4111/, 'JSON.stringify of the error leaves the event out')
 })
+
+t.test('handlers and hooks may return anything: values are ignored, promises awaited', async (t) => {
+  const { app } = await build()
+  const done: string[] = []
+  app.elevenlabs.on('voice.cloned', () => 42)
+  app.elevenlabs.on('voice.cloned', () => null)
+  app.elevenlabs.on('voice.cloned', async () => { await new Promise((resolve) => setImmediate(resolve)); done.push('awaited'); return { rowCount: 1 } })
+  app.elevenlabs.onInvalid(() => 'stored')
+  t.same((await app.inject(signed({ type: 'voice.cloned', data: { voice_id: 'v_any' } }))).json(), { success: true })
+  t.same(done, ['awaited'], 'answered after the promise settled')
+  t.same((await app.inject(signed({ type: 'voice.cloned', data: {} }))).json(), { success: false })
+})

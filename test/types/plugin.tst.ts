@@ -7,6 +7,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { expect, test } from 'tstyche'
 import elevenlabsWebhooks, {
   constructEvent,
+  type ElevenLabsEvent,
   type EventTimestamp,
   type InvalidWebhookEvent,
   type PayloadErrorCode,
@@ -74,9 +75,23 @@ test('a wrong data field does not compile', () => {
   expect(app.elevenlabs.on).type.not.toBeCallableWith('voice.cloned', (event: { data: { voice_id: number } }) => event.data.voice_id.toFixed())
 })
 
-test('handlers return void or a promise of void', () => {
+test('handlers may return anything: (e) => queue.add(…), async (e) => db.insert(e)', () => {
   expect(app.elevenlabs.on).type.toBeCallableWith('voice.cloned', async () => {})
+  expect(app.elevenlabs.on).type.toBeCallableWith('voice.cloned', (event: { data: { voice_id: string } }) => event.data.voice_id.length)
+  expect(app.elevenlabs.on).type.toBeCallableWith('voice.cloned', async () => ({ rowCount: 1 }))
+  expect(app.elevenlabs.onError).type.toBeCallableWith(() => 42)
+  expect(app.elevenlabs.onInvalid).type.toBeCallableWith(async () => 'stored')
   expect(app.elevenlabs.on).type.not.toBeCallableWith('voice.cloned', 'not a function')
+})
+
+test('ElevenLabsEvent<T> types a handler written in a module of its own', () => {
+  const onTranscript = async (event: ElevenLabsEvent<'post_call_transcription'>, request: FastifyRequest): Promise<string> => {
+    request.log.info({ id: event.data.conversation_id }, 'transcript')
+    return event.data.conversation_id
+  }
+  expect(app.elevenlabs.on).type.toBeCallableWith('post_call_transcription', onTranscript)
+  expect(app.elevenlabs.on).type.not.toBeCallableWith('post_call_audio', onTranscript)
+  expect<ElevenLabsEvent<'voice.cloned'>['data']>().type.toBe<VoiceClonedData>()
 })
 
 test('define() returns a router typed with the custom event', () => {
