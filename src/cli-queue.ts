@@ -3,8 +3,6 @@
  * Loads bullmq (an optional peer dependency) only when run, so that the rest of the command works
  * without it.
  */
-import { parseArgs } from 'node:util'
-
 export const QUEUE_HELP = `Usage: elevenlabs-webhooks queue <failed|retry> --queue <name> [options]
 
 The failed jobs of a queue-mode queue (BullMQ on Redis), and their replay.
@@ -22,6 +20,21 @@ Options:
 Needs the bullmq package, as the workers do.
 `
 
+/** The options of the command, as cli.ts parses them. */
+export const QUEUE_OPTIONS = {
+  queue: { type: 'string' },
+  redis: { type: 'string' },
+  type: { type: 'string', multiple: true },
+  limit: { type: 'string' }
+} as const
+
+export interface QueueCommandValues {
+  queue?: string | undefined
+  redis?: string | undefined
+  type?: string[] | undefined
+  limit?: string | undefined
+}
+
 /** What the command needs of its caller, so that cli.ts keeps its exit codes and streams in one place. */
 export interface QueueCommandIo {
   stdout: (text: string) => void
@@ -30,26 +43,7 @@ export interface QueueCommandIo {
   unreachable: (message: string) => Error
 }
 
-export async function queueCommand (args: string[], io: QueueCommandIo): Promise<void> {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args,
-      options: {
-        queue: { type: 'string' },
-        redis: { type: 'string' },
-        type: { type: 'string', multiple: true },
-        limit: { type: 'string' },
-        help: { type: 'boolean', short: 'h' }
-      },
-      allowPositionals: true,
-      strict: true
-    })
-  } catch (err) {
-    throw io.usage((err as Error).message)
-  }
-  const { values, positionals } = parsed
-  if (values.help === true) { io.stdout(QUEUE_HELP); return }
+export async function queueCommand (values: QueueCommandValues, positionals: string[], io: QueueCommandIo): Promise<void> {
   const [action, ...extra] = positionals
   if (action !== 'failed' && action !== 'retry') throw io.usage(`expected "queue failed" or "queue retry", got "queue ${positionals.join(' ')}"`)
   if (extra.length > 0) throw io.usage(`unexpected ${extra.join(' ')}`)

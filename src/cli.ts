@@ -9,7 +9,7 @@ import { computeSignature, generateSignatureHeader } from './signature.js'
 import { fixtures } from './fixtures.js'
 import { eventSchemas } from './events/index.js'
 import { DEFAULT_PATH } from './plugin.js'
-import { queueCommand, QUEUE_HELP } from './cli-queue.js'
+import { queueCommand, QUEUE_HELP, QUEUE_OPTIONS, type QueueCommandValues } from './cli-queue.js'
 
 export const DEFAULT_URL = `http://127.0.0.1:3000${DEFAULT_PATH}`
 const DEFAULT_SEND_TIMEOUT_S = 10
@@ -244,9 +244,12 @@ export async function main (args: string[], io: CliIo): Promise<number> {
       case 'send': return await send(rest, io)
       case 'sign': return await sign(rest, io)
       case 'fixtures': return listFixtures(rest, io)
-      case 'queue':
-        await queueCommand(rest, { stdout: io.stdout, env: io.env, usage: (message) => new UsageError(message), unreachable: (message) => new UnreachableError(message) })
+      case 'queue': {
+        const { values, positionals } = parse(rest, QUEUE_OPTIONS)
+        if (values.help === true) { io.stdout(QUEUE_HELP); return ExitCode.OK }
+        await queueCommand(values as QueueCommandValues, positionals, { stdout: io.stdout, env: io.env, usage: (message) => new UsageError(message), unreachable: (message) => new UnreachableError(message) })
         return ExitCode.OK
+      }
       case 'help':
         if (rest[0] === 'send' || rest[0] === 'sign' || rest[0] === 'fixtures') { io.stdout(HELP[rest[0]]); return ExitCode.OK }
         if (rest[0] === 'queue') { io.stdout(QUEUE_HELP); return ExitCode.OK }

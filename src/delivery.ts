@@ -190,14 +190,6 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     return runHandlers(event, context, log, claim, retry)
   }
 
-  /** Frees a claim that may have been recorded although its call failed (a reply lost on the way back). */
-  function releaseQuietly (claim: Claim): void {
-    try {
-      const released = idempotency!.store.release(claim.key, claim.token)
-      if (isThenable(released)) released.then(undefined, () => {})
-    } catch {}
-  }
-
   /**
    * The store could not answer the claim. Where ElevenLabs retries, a 503 is safe: the retry
    * checks again. Elsewhere no retry will come, and running the handlers without a duplicate
@@ -232,7 +224,8 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     try {
       state = idempotency.store.claim(claim.key, claim.token, idempotency.lease)
     } catch (err) {
-      releaseQuietly(claim)
+      // Even a claim that failed may have been recorded (a reply lost on the way back).
+      settleClaim(claim, false, event, log)
       return claimFailed(err, event, context, log, claim, retry)
     }
     if (!isThenable(state)) return afterClaim(state, event, context, log, claim, retry)
@@ -244,7 +237,7 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
         // (a connection reset, a client that never settles it): it must not hold the key for a
         // whole lease, during which every retry would be told 429. Released now, and again if
         // it answers 'claimed' later (it may land after the first release).
-        releaseQuietly(claim)
+        settleClaim(claim, false, event, log)
         late.then((found) => { if (found === 'claimed') settleClaim(claim, false, event, log) }, () => {})
         return claimFailed(err, event, context, log, claim, retry)
       })

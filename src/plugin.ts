@@ -227,10 +227,8 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
   })
 
   const held = new WeakMap<FastifyRequest, () => void>()
-  function release (request: FastifyRequest): void {
-    held.get(request)?.()
-    held.delete(request)
-  }
+  // Called on response and on abort, maybe both: releasing twice is harmless.
+  const release = (request: FastifyRequest): void => { held.get(request)?.() }
 
   // The route lives in a child context so that its body parser and raw-body hook touch no other route.
   await fastify.register(async function elevenlabsWebhookRoute (scope: FastifyInstance) {

@@ -199,30 +199,12 @@ export function buildRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rout
       return () => off(type, handler)
     },
     off,
-    onAny (handler: AnyHandler<Ctx>) {
-      assertFunction(handler)
-      anyHandlers.add(handler)
-      return () => { anyHandlers.delete(handler) }
-    },
-    offAny (handler: AnyHandler<Ctx>) {
-      anyHandlers.delete(handler)
-    },
-    onError (handler: ErrorHandler<Ctx>) {
-      assertFunction(handler)
-      errorHandlers.add(handler)
-      return () => { errorHandlers.delete(handler) }
-    },
-    offError (handler: ErrorHandler<Ctx>) {
-      errorHandlers.delete(handler)
-    },
-    onInvalid (handler: InvalidHandler<Ctx>) {
-      assertFunction(handler)
-      invalidHandlers.add(handler)
-      return () => { invalidHandlers.delete(handler) }
-    },
-    offInvalid (handler: InvalidHandler<Ctx>) {
-      invalidHandlers.delete(handler)
-    },
+    onAny: adder(anyHandlers),
+    offAny: remover(anyHandlers),
+    onError: adder(errorHandlers),
+    offError: remover(errorHandlers),
+    onInvalid: adder(invalidHandlers),
+    offInvalid: remover(invalidHandlers),
     define (type: string, schema: TSchema): unknown {
       addSchema(type, schema)
       return router
@@ -312,6 +294,19 @@ function callAll<H> (items: Iterable<H>, call: (item: H) => unknown): MaybePromi
     }
   }
   return pending === undefined ? failures : Promise.all(pending).then(() => failures)
+}
+
+/** `onAny`, `onError`, `onInvalid`: checks the hook, adds it to `set`, returns its remover. */
+function adder<H> (set: Set<H>): (handler: H) => () => void {
+  return (handler) => {
+    assertFunction(handler)
+    set.add(handler)
+    return () => { set.delete(handler) }
+  }
+}
+
+function remover<H> (set: Set<H>): (handler: H) => void {
+  return (handler) => { set.delete(handler) }
 }
 
 function assertFunction (handler: unknown): void {

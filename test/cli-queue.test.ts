@@ -94,7 +94,7 @@ t.test('without bullmq installed, the queue commands say what to install', async
   const { queueCommand } = await t.mockImport<typeof import('../src/cli-queue.js')>('../src/cli-queue.js', {
     bullmq: new Proxy({}, { ownKeys () { throw new Error('Cannot find package \'bullmq\'') } })
   })
-  await t.rejects(queueCommand(['failed', '--queue', 'q'], {
+  await t.rejects(queueCommand({ queue: 'q' }, ['failed'], {
     stdout: () => {},
     env: {},
     usage: (message) => new Error(`usage: ${message}`),
@@ -116,7 +116,7 @@ t.test('queue failed skips a job removed between listing its id and loading it (
   }
   const { queueCommand } = await t.mockImport<typeof import('../src/cli-queue.js')>('../src/cli-queue.js', { bullmq: { ...bullmq, Queue: RacingQueue } })
   let out = ''
-  await queueCommand(['failed', '--queue', queue.name, '--redis', redisUrl], {
+  await queueCommand({ queue: queue.name, redis: redisUrl }, ['failed'], {
     stdout: (text) => { out += text },
     env: {},
     usage: (message) => new Error(message),
