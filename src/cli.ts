@@ -8,7 +8,7 @@ import { inspect, parseArgs, type ParseArgsConfig } from 'node:util'
 import { computeSignature, generateSignatureHeader } from './signature.js'
 import { fixtures } from './fixtures.js'
 import { eventSchemas } from './events/index.js'
-import { DEFAULT_PATH } from './plugin.js'
+import { DEFAULT_PATH } from './options.js'
 import { queueCommand, QUEUE_HELP, QUEUE_OPTIONS, type QueueCommandValues } from './cli-queue.js'
 
 export const DEFAULT_URL = `http://127.0.0.1:3000${DEFAULT_PATH}`
@@ -91,7 +91,7 @@ function parse (args: string[], options: NonNullable<ParseArgsConfig['options']>
 function secretOf (values: Record<string, unknown>, io: CliIo): string {
   const secret = (values.secret as string | undefined) ?? io.env.ELEVENLABS_WEBHOOK_SECRET
   if (secret === undefined || secret === '') {
-    throw new UsageError('no secret: pass --secret or set ELEVENLABS_WEBHOOK_SECRET (npm start prints the one it uses)')
+    throw new UsageError('no secret: pass --secret or set ELEVENLABS_WEBHOOK_SECRET to the secret your endpoint verifies with (its ElevenLabs webhook\'s secret, or the one your test setup passes to the plugin)')
   }
   return secret
 }
@@ -177,7 +177,7 @@ async function send (args: string[], io: CliIo): Promise<number> {
   } catch (err) {
     const cause = (err as Error & { cause?: { code?: string, message?: string } }).cause
     const reason = cause?.code ?? cause?.message ?? (err as Error).message
-    io.stderr(`elevenlabs-webhooks: no answer from ${url} (${reason}). Is the service running? (npm start)\n`)
+    io.stderr(`elevenlabs-webhooks: no answer from ${url} (${reason}). Is your service listening there? (--url sets the endpoint)\n`)
     return ExitCode.UNREACHABLE
   }
   const out = `POST ${url} ${type}${values.tamper === true ? ' (tampered signature)' : ''} → ${response.status} ${response.statusText}\n${answer}\n`

@@ -44,9 +44,9 @@ export type PoisoningAction = 'error' | 'remove' | 'ignore'
 
 export interface ParseOptions {
   /** Default 'error', as Fastify's `onProtoPoisoning`. */
-  onProtoPoisoning?: PoisoningAction
+  onProtoPoisoning?: PoisoningAction | undefined
   /** Default 'error', as Fastify's `onConstructorPoisoning`. */
-  onConstructorPoisoning?: PoisoningAction
+  onConstructorPoisoning?: PoisoningAction | undefined
 }
 
 /**

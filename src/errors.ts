@@ -90,7 +90,7 @@ export class WebhookPayloadError extends ElevenLabsWebhookError {
 /** What a handler failure says of its event in logs and serialised errors: never `data`. */
 export interface EventIdentity {
   type: string
-  event_timestamp?: number | string
+  event_timestamp?: number | string | undefined
   data?: unknown
 }
 

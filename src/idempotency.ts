@@ -4,9 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import type { WebhookEnvelope } from './envelope.js'
-import { MemoryStore } from './stores/memory.js'
 import type { IdempotencyStore } from './stores/store.js'
-import { WebhookConfigError } from './errors.js'
 
 /**
  * ElevenLabs retries for about 40 minutes and a signature stays valid for 30 more: two hours
@@ -22,15 +20,15 @@ export type IdempotencyKeyFn = (event: WebhookEnvelope, rawBody: Buffer) => stri
 
 export interface IdempotencyOptions {
   /** Where claims live. Default: a `MemoryStore` of this plugin instance. */
-  store?: IdempotencyStore
+  store?: IdempotencyStore | undefined
   /** How long a processed event is remembered, in ms. Default 2 hours. */
-  ttl?: number
+  ttl?: number | undefined
   /** How long a claim lasts while its handlers run, in ms. Default 5 minutes. */
-  lease?: number
+  lease?: number | undefined
   /** How long a store call may take, in ms, before it counts as failed (see `retriedTypes`). Default 2000. */
-  storeTimeout?: number
+  storeTimeout?: number | undefined
   /** The key of an event; return undefined to use the default. */
-  key?: IdempotencyKeyFn
+  key?: IdempotencyKeyFn | undefined
 }
 
 export interface ResolvedIdempotency {
@@ -80,28 +78,4 @@ let tokenCount = 0
 
 export function newClaimToken (): string {
   return tokenPrefix + (tokenCount++).toString(36)
-}
-
-function positive (name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new WebhookConfigError(`idempotency.${name} must be a positive number of milliseconds, got ${value}`)
-  }
-  return value
-}
-
-export function resolveIdempotency (options: false | IdempotencyOptions | undefined): ResolvedIdempotency | undefined {
-  if (options === false) return undefined
-  const { store = new MemoryStore(), key } = options ?? {}
-  if (typeof store.claim !== 'function' || typeof store.complete !== 'function' || typeof store.release !== 'function') {
-    throw new WebhookConfigError('idempotency.store must implement claim, complete and release (see IdempotencyStore)')
-  }
-  return {
-    store,
-    ttl: positive('ttl', options?.ttl ?? DEFAULT_IDEMPOTENCY_TTL_MS),
-    lease: positive('lease', options?.lease ?? DEFAULT_IDEMPOTENCY_LEASE_MS),
-    storeTimeout: positive('storeTimeout', options?.storeTimeout ?? DEFAULT_STORE_TIMEOUT_MS),
-    key: key === undefined
-      ? defaultIdempotencyKey
-      : (event, rawBody) => key(event, rawBody) ?? defaultIdempotencyKey(event, rawBody)
-  }
 }

@@ -3,17 +3,21 @@ import elevenlabsWebhooks from './plugin.js'
 export default elevenlabsWebhooks
 export { elevenlabsWebhooks }
 export {
+  type AllEventSchemas,
+  type CustomEventSchemas,
+  type ElevenLabsEvent,
+  type ElevenLabsWebhooks
+} from './plugin.js'
+export {
   DEFAULT_ACK_TIMEOUT_MS,
   DEFAULT_BODY_LIMIT,
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_PATH,
   DEFAULT_RETRIED_TYPES,
-  type AllEventSchemas,
-  type CustomEventSchemas,
-  type ElevenLabsEvent,
-  type ElevenLabsWebhooks,
-  type ElevenLabsWebhooksOptions
-} from './plugin.js'
+  type ElevenLabsWebhooksOptions,
+  type WebhookRouteOptions,
+  type WebhookRouteSchema
+} from './options.js'
 export {
   constructEvent,
   createVerifier,
@@ -68,3 +72,6 @@ export type { WebhookJobData, WebhookQueue } from './queue/job.js'
 export { MemoryStore, type MemoryStoreOptions } from './stores/memory.js'
 export { RedisStore, type RedisEvalClient, type RedisStoreOptions } from './stores/redis.js'
 export * from './events/index.js'
+// The TypeBox this package compiles schemas with, for custom events: no second install to match
+// (pnpm does not hoist it), and no mix-up with an app's typebox 1.x.
+export { Type, type Static, type TSchema } from '@sinclair/typebox'

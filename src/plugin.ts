@@ -7,17 +7,16 @@ import fp from 'fastify-plugin'
 import fastifyRawBody from 'fastify-raw-body'
 import type { TSchema } from '@sinclair/typebox'
 import { ElevenLabsWebhookError, WebhookConfigError, WebhookHandlerError, WebhookRetryableError, WebhookVerificationError } from './errors.js'
-import { createVerifier, DEFAULT_TOLERANCE_SECONDS, type WebhookSecret } from './signature.js'
-import { buildRouter, routerInternals, type EventSchemaMap, type WebhookContext, type WebhookEvent, type WebhookRouter } from './router.js'
+import { createVerifier } from './signature.js'
+import { buildRouter, routerInternals, type EventSchemaMap, type WebhookEvent, type WebhookRouter } from './router.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
 import { parseEnvelope } from './envelope.js'
-import { DEFAULT_IDEMPOTENCY_TTL_MS, resolveIdempotency, type IdempotencyOptions } from './idempotency.js'
+import { DEFAULT_IDEMPOTENCY_TTL_MS } from './idempotency.js'
+import { readOptions, type ElevenLabsWebhooksOptions } from './options.js'
 import { createDeliveryProcessor, type DeliveryOutcome } from './delivery.js'
-import { createSourceFilter } from './sources.js'
 import { isThenable } from './async.js'
 import { createBodyParser } from './body-parser.js'
 import { createHandOff } from './queue/enqueue.js'
-import type { WebhookQueue } from './queue/job.js'
 
 /**
  * Add your own event types here by module augmentation to type `fastify.elevenlabs` with them
@@ -44,138 +43,8 @@ declare module 'fastify' {
   }
 }
 
-/** 64 MiB: a `post_call_audio` body is the call's MP3 in base64, about 50 minutes at 128 kbit/s. */
-export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024
-export const DEFAULT_PATH = '/webhook'
-/**
- * ElevenLabs documents no deadline, only that a receiver should "quickly return HTTP 200"; HTTP
- * clients commonly give up after 30 s, and 25 s leaves room for the network.
- */
-export const DEFAULT_ACK_TIMEOUT_MS = 25_000
-/** How long `app.close()` waits for handlers still running. */
-export const DEFAULT_CLOSE_TIMEOUT_MS = 30_000
-/**
- * The types ElevenLabs retries when the webhook has retries turned on: transcripts, JSON or
- * OpenTelemetry, and nothing else (audio never).
- */
-export const DEFAULT_RETRIED_TYPES: readonly string[] = Object.freeze(['post_call_transcription', 'post_call_transcription_otel'])
-
-export interface ElevenLabsWebhooksOptions {
-  /** The webhook's secret (a list while rotating). Default: `process.env.ELEVENLABS_WEBHOOK_SECRET`. */
-  secret?: WebhookSecret
-  /** The route's URL, under the prefix of the context the plugin is registered in. Default `/webhook`. */
-  path?: string
-  /** Seconds a signature timestamp may differ from the clock, either way. Default 1800 (ElevenLabs' own). */
-  tolerance?: number
-  /** Largest accepted body in bytes. Default 64 MiB, for `post_call_audio`. */
-  bodyLimit?: number
-  /** Your own event types: name → TypeBox schema of `data`. */
-  events?: Record<string, TSchema>
-  /**
-   * A router made with `createRouter()`, whose handlers this route runs: then
-   * `fastify.elevenlabs` is that router, and the same handlers can run in a queue worker.
-   * Default: a router of this registration's own.
-   */
-  router?: WebhookRouter<EventSchemas, WebhookContext>
-  /**
-   * Queue mode: a BullMQ `Queue` you made. Each verified event becomes a job (its id made from the
-   * idempotency key, so that copies are not queued twice) and is answered 200
-   * `{"success":true,"queued":true}` once Redis has it; workers (`createWorker` from
-   * `fastify-elevenlabs-webhooks/bullmq`) validate it and run the handlers. No handler runs in
-   * the receiver. A queue that fails, or is slower than `idempotency.storeTimeout`, is answered 503.
-   */
-  queue?: WebhookQueue
-  /**
-   * The event types ElevenLabs retries for this webhook. Only for these is a failure a retry can
-   * mend answered 5xx or 429 (a handler failure 500, a failed store 503, a copy in progress
-   * 429); every other type is answered 200 whatever happens after verification, because a
-   * non-200 answer is never retried there and counts toward disabling the webhook. Default
-   * `['post_call_transcription', 'post_call_transcription_otel']`; `[]` if the webhook's
-   * retries are off.
-   */
-  retriedTypes?: readonly string[]
-  /**
-   * Answer 400 to a verified body that is not a valid event (not JSON, not an envelope, `data`
-   * failing its schema) instead of 200 `{"success":false}`. ElevenLabs never retries a 400 and
-   * counts it toward disabling the webhook. `onInvalid` hooks run either way. Default false.
-   */
-  rejectInvalid?: boolean
-  /**
-   * Duplicate detection: `false` to turn it off, or options (store, ttl, lease, key). Default: on,
-   * with an in-memory store.
-   */
-  idempotency?: false | IdempotencyOptions
-  /**
-   * Milliseconds to wait for handlers before answering 200 `{"success":true,"pending":true}` and
-   * letting them finish in the background (a failure after that cannot make ElevenLabs retry).
-   * `false` always waits. Default 25 000.
-   */
-  ackTimeout?: number | false
-  /** Milliseconds `app.close()` waits for handlers still running. Default 30 000. */
-  closeTimeout?: number
-  /** Accept deliveries only from these IP addresses / CIDR ranges (403 otherwise). Off by default. */
-  allowedSources?: readonly string[]
-  /** Refuse deliveries that did not arrive over HTTPS (`request.protocol`; honours `trustProxy`) with 403. Default false. */
-  requireHttps?: boolean
-}
-
 const unsupportedMediaType = (): ElevenLabsWebhookError => new ElevenLabsWebhookError('ELEVENLABS_UNSUPPORTED_MEDIA_TYPE', 415,
   'ElevenLabs webhooks are JSON: the request must have Content-Type: application/json and a body')
-
-function positiveMs (name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new WebhookConfigError(`The \`${name}\` option must be a positive number of milliseconds, got ${value}`)
-  }
-  return value
-}
-
-function stringList (name: string, value: readonly string[]): ReadonlySet<string> {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item === '')) {
-    throw new WebhookConfigError(`The \`${name}\` option must be a list of event type names, got ${JSON.stringify(value)}`)
-  }
-  return new Set(value)
-}
-
-function checkQueue (queue: WebhookQueue | undefined): WebhookQueue | undefined {
-  if (queue !== undefined && (queue === null || typeof queue.add !== 'function' || typeof queue.getJobState !== 'function')) {
-    throw new WebhookConfigError('The `queue` option must be a BullMQ Queue (new Queue(name, { connection }) from bullmq)')
-  }
-  return queue
-}
-
-function readOptions (opts: ElevenLabsWebhooksOptions) {
-  if ('acknowledgeHandlerErrors' in opts) {
-    throw new WebhookConfigError('The `acknowledgeHandlerErrors` option is gone: handler failures are answered 200 except for the types in `retriedTypes` (500 there, so that ElevenLabs retries). Pass `retriedTypes: []` to answer 200 for every type.')
-  }
-  const secret = opts.secret ?? process.env.ELEVENLABS_WEBHOOK_SECRET
-  if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
-    throw new WebhookConfigError('No ElevenLabs webhook secret: pass the `secret` option or set ELEVENLABS_WEBHOOK_SECRET (the dashboard shows it when you create the webhook)')
-  }
-  const path = opts.path ?? DEFAULT_PATH
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new WebhookConfigError(`The \`path\` option must be a string starting with "/", got ${JSON.stringify(path)}`)
-  }
-  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT
-  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
-    throw new WebhookConfigError(`The \`bodyLimit\` option must be a positive integer number of bytes, got ${bodyLimit}`)
-  }
-  const ackTimeout = opts.ackTimeout ?? DEFAULT_ACK_TIMEOUT_MS
-  return {
-    secret,
-    path,
-    bodyLimit,
-    tolerance: opts.tolerance ?? DEFAULT_TOLERANCE_SECONDS,
-    events: opts.events ?? {},
-    retriedTypes: stringList('retriedTypes', opts.retriedTypes ?? DEFAULT_RETRIED_TYPES),
-    rejectInvalid: opts.rejectInvalid ?? false,
-    idempotency: resolveIdempotency(opts.idempotency),
-    ackTimeout: ackTimeout === false ? false as const : positiveMs('ackTimeout', ackTimeout),
-    closeTimeout: positiveMs('closeTimeout', opts.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS),
-    isAllowedSource: opts.allowedSources === undefined ? undefined : createSourceFilter(opts.allowedSources),
-    requireHttps: opts.requireHttps ?? false,
-    queue: checkQueue(opts.queue)
-  }
-}
 
 const forbidden = (code: string, message: string): ElevenLabsWebhookError => new ElevenLabsWebhookError(code, 403, message)
 
@@ -187,8 +56,10 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
   } catch (err) {
     throw new WebhookConfigError(`Invalid ElevenLabs webhook options: ${err instanceof WebhookVerificationError ? err.hint : (err as Error).message}`)
   }
-  if (fastify.hasDecorator('elevenlabs')) {
-    throw new WebhookConfigError('fastify.elevenlabs already exists here. To receive a second ElevenLabs webhook, register the plugin again inside its own encapsulated context: app.register(async (scope) => { await scope.register(elevenlabsWebhooks, { path, secret }) })')
+  // A child context may shadow its parent's `elevenlabs` (a second webhook under `routes/` with
+  // @fastify/autoload, the first at the root); two in one context cannot both be `fastify.elevenlabs`.
+  if (Object.hasOwn(fastify, 'elevenlabs')) {
+    throw new WebhookConfigError('This Fastify context has fastify.elevenlabs already: the plugin was registered twice in the same context. To receive a second ElevenLabs webhook, register it in a context of its own (a plugin of yours that is not wrapped in fastify-plugin, or app.register(async (scope) => { await scope.register(elevenlabsWebhooks, { path, secret }) })); its handlers then go on that context\'s fastify.elevenlabs')
   }
 
   const internals = opts.router === undefined
@@ -231,6 +102,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
   const release = (request: FastifyRequest): void => { held.get(request)?.() }
 
   // The route lives in a child context so that its body parser and raw-body hook touch no other route.
+  const { config, schema, onRequest, preHandler, onResponse, onRequestAbort, ...route } = options.routeOptions
   await fastify.register(async function elevenlabsWebhookRoute (scope: FastifyInstance) {
     // An app that already uses fastify-raw-body (for another provider's webhooks) keeps its own;
     // registering it twice in one lineage is refused by fastify-raw-body.
@@ -241,10 +113,13 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     scope.addContentTypeParser('application/json', { bodyLimit: options.bodyLimit }, createBodyParser(options.bodyLimit, ownRawBody))
 
     scope.route({
+      ...route,
       method: 'POST',
       url: options.path,
       bodyLimit: options.bodyLimit,
-      config: { rawBody: true },
+      config: { ...config, rawBody: true },
+      // Out of the API docs unless asked for, as @fastify/cors does with its OPTIONS route.
+      schema: { hide: true, ...schema },
       // close() waits for a delivery from its first byte: one still arriving when the app
       // closes may yet be acknowledged and go on in the background.
       onRequest: [function holdElevenLabsDelivery (request, _reply, done) {
@@ -261,16 +136,16 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
             }
             done()
           }]
-        : [])],
-      onResponse: function releaseElevenLabsDelivery (request, _reply, done) {
+        : []), ...hooks(onRequest)],
+      onResponse: [function releaseElevenLabsDelivery (request, _reply, done) {
         release(request)
         done()
-      },
-      onRequestAbort: function abortElevenLabsDelivery (request, done) {
+      }, ...hooks(onResponse)],
+      onRequestAbort: [function abortElevenLabsDelivery (request, done) {
         release(request)
         done()
-      },
-      preHandler: function verifyElevenLabsSignature (request, _reply, done) {
+      }, ...hooks(onRequestAbort)],
+      preHandler: [function verifyElevenLabsSignature (request, _reply, done) {
         // The body parser's Buffer: the very bytes of this request's body stream.
         const bytes = request.body
         if (!Buffer.isBuffer(bytes)) return done(unsupportedMediaType())
@@ -284,7 +159,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         }
         request.rawBody = bytes
         done()
-      },
+      }, ...hooks(preHandler)],
       handler: function handleElevenLabsEvent (request: FastifyRequest, reply: FastifyReply) {
         let delivered
         try {
@@ -296,7 +171,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         return respond(request, reply, delivered)
       }
     })
-  })
+  }, { prefix: options.prefix })
 
   function respond (request: FastifyRequest, reply: FastifyReply, outcome: DeliveryOutcome): FastifyReply {
     switch (outcome.status) {
@@ -316,6 +191,11 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         return options.rejectInvalid ? reply.send(outcome.error) : json(reply, 200, NOT_PROCESSED)
     }
   }
+}
+
+/** A route option's hooks (one or a list) as a list, to go after the plugin's own. */
+function hooks<H> (value: H | H[] | undefined): H[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value]
 }
 
 // Answers are constant: serialized once, here.

@@ -4,7 +4,7 @@
  * second argument handlers get (`Ctx`) is whatever the caller passes, the request in the plugin,
  * a job's context in a queue worker. `createRouter()` makes one for both.
  */
-import type { Static, TSchema } from '@sinclair/typebox'
+import { Kind, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { PayloadErrorCodes, WebhookConfigError, WebhookHandlerError, WebhookPayloadError } from './errors.js'
 import { checkEnvelope, parseEnvelope, type EventTimestamp, type WebhookEnvelope } from './envelope.js'
@@ -41,7 +41,7 @@ export type WebhookEvent<S extends EventSchemaMap<S>, T extends keyof S & string
 /** An event whose type this receiver has no schema for: only the envelope was checked. */
 export interface UnknownWebhookEvent {
   type: string
-  event_timestamp?: EventTimestamp
+  event_timestamp?: EventTimestamp | undefined
   data?: unknown
 }
 
@@ -130,12 +130,15 @@ export interface RouterInternals<S extends EventSchemaMap<S>, Ctx> {
 /** What a delivery needs of the router, whatever its event map. */
 export type EventRunner<Ctx> = Pick<RouterInternals<Record<string, TSchema>, Ctx>, 'validate' | 'run' | 'reportError' | 'runInvalid' | 'keepsInvalid'>
 
-/** Where a router made by `createRouter` keeps what the plugin and the queue worker need of it. */
-export const ROUTER_INTERNALS = Symbol('fastify-elevenlabs-webhooks router internals')
+/**
+ * Where a router made by `createRouter` keeps what the plugin and the queue worker need of it.
+ * `Symbol.for`, so that a router made by the ESM build is recognised by the CommonJS one.
+ */
+export const ROUTER_INTERNALS = Symbol.for('fastify-elevenlabs-webhooks.router-internals')
 
 export interface CreateRouterOptions {
   /** Your own event types: name → TypeBox schema of `data`. Redefining a built-in type is refused. */
-  events?: Record<string, TSchema>
+  events?: Record<string, TSchema> | undefined
 }
 
 /**
@@ -148,6 +151,18 @@ export function createRouter<Ctx extends WebhookContext = WebhookContext> (optio
   // One by one, so that redefining a built-in type is refused rather than silently overriding it.
   for (const [type, schema] of Object.entries(options.events ?? {})) internals.addSchema(type, schema)
   return internals.router
+}
+
+/**
+ * TypeBox 0.34 schemas only (the package's own `Type`). A `typebox` 1.x schema is JSON Schema with
+ * a `~kind` of its own, and TypeBox 0.34 cannot compile it: say so at boot, not on the first event.
+ */
+function checkSchema (type: string, schema: TSchema): TSchema {
+  if (schema !== null && typeof schema === 'object' && Kind in schema) return schema
+  if (schema !== null && typeof schema === 'object' && '~kind' in schema) {
+    throw new WebhookConfigError(`The schema of "${type}" was made with typebox 1.x, which this plugin does not compile. Make event schemas with the Type this package exports (TypeBox 0.34): import { Type } from 'fastify-elevenlabs-webhooks'`)
+  }
+  throw new WebhookConfigError(`The schema of "${type}" is not a TypeBox schema: make it with the Type this package exports (import { Type } from 'fastify-elevenlabs-webhooks')`)
 }
 
 /** The internals of a router made by `createRouter` (undefined for anything else). */
@@ -169,7 +184,7 @@ export function buildRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rout
     if (validators.has(type)) {
       throw new WebhookConfigError(`The event type "${type}" is already defined; each type has one schema`)
     }
-    validators.set(type, TypeCompiler.Compile(schema))
+    validators.set(type, TypeCompiler.Compile(checkSchema(type, schema)))
   }
   for (const [type, schema] of Object.entries<TSchema>(schemas)) addSchema(type, schema)
 

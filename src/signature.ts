@@ -17,9 +17,9 @@ export const DEFAULT_TOLERANCE_SECONDS = 1800
 /** `onProtoPoisoning` / `onConstructorPoisoning`: what `constructEvent` does with `__proto__` and `constructor.prototype` keys, as Fastify's options of those names (default 'error'). */
 export interface VerifyOptions extends ParseOptions {
   /** Seconds a timestamp may be away from `now`, into the past or the future. Default 1800. */
-  tolerance?: number
+  tolerance?: number | undefined
   /** The current time in unix seconds (fractions allowed). Default: the clock. For tests. */
-  now?: number
+  now?: number | undefined
 }
 
 export type WebhookSecret = string | readonly string[]
@@ -114,7 +114,7 @@ export interface GenerateSignatureHeaderOptions {
   payload: string | Buffer
   secret: string
   /** Unix seconds. Default: now. */
-  timestamp?: number
+  timestamp?: number | undefined
 }
 
 /** Builds a valid `ElevenLabs-Signature` header value: for tests and tools. */

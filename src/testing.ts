@@ -9,15 +9,15 @@ import { fixtures, type EventFixtures } from './fixtures.js'
 import type { EventSchemas, EventType } from './events/index.js'
 import type { WebhookEvent } from './router.js'
 import type { EventTimestamp } from './envelope.js'
-import { DEFAULT_PATH } from './plugin.js'
+import { DEFAULT_PATH } from './options.js'
 
 export { fixtures, type EventFixtures }
 
 export interface BuildEventOverrides<T extends EventType> {
   /** Fields merged over the sample's `data` (a shallow merge: give nested objects whole). */
-  data?: Partial<Static<EventSchemas[T]>>
+  data?: Partial<Static<EventSchemas[T]>> | undefined
   /** Default: the sample's. */
-  event_timestamp?: EventTimestamp
+  event_timestamp?: EventTimestamp | undefined
 }
 
 /** A fresh copy of the sample event of `type`, with `overrides` merged in. */
@@ -36,11 +36,11 @@ export interface SignedRequestOptions {
   /** The webhook's secret: the one the plugin was registered with. */
   secret: string
   /** The route's URL. Default `/webhook`. */
-  path?: string
+  path?: string | undefined
   /** The signature's timestamp, unix seconds. Default: now. */
-  timestamp?: number
+  timestamp?: number | undefined
   /** Extra or replacement headers (set `content-type` to test a 415, for example). */
-  headers?: Record<string, string>
+  headers?: Record<string, string> | undefined
 }
 
 /**

@@ -11,7 +11,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exitQuietlyOnBrokenPipe, main, DEFAULT_URL, type CliIo } from '../src/cli.js'
 
-const secret = 'whsec_cli_test_secret'
+const secret = 'wsec_cli_test_secret'
 
 interface Run { code: number, stdout: string, stderr: string }
 

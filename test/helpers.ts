@@ -3,7 +3,7 @@ import { Writable } from 'node:stream'
 import elevenlabsWebhooks, { type ElevenLabsWebhooksOptions } from '../src/index.js'
 import { signedRequest } from '../src/testing.js'
 
-export const secret = 'whsec_plugin_test_secret'
+export const secret = 'wsec_plugin_test_secret'
 
 export interface LogLine {
   level: number

@@ -33,7 +33,7 @@ t.test('verification failures answer 400 with the SDK message and run no handler
     ['no v0', { 'elevenlabs-signature': 't=1700000000' }, undefined, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0'],
     ['t=abc', { 'elevenlabs-signature': 't=abc,v0=' + 'a'.repeat(64) }, undefined, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0'],
     ['too old', { 'elevenlabs-signature': generateSignatureHeader({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - 3600 }) }, undefined, 'ELEVENLABS_TIMESTAMP_OUT_OF_TOLERANCE', 'Timestamp outside the tolerance zone'],
-    ['wrong secret', { 'elevenlabs-signature': generateSignatureHeader({ payload, secret: 'whsec_other' }) }, undefined, 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload'],
+    ['wrong secret', { 'elevenlabs-signature': generateSignatureHeader({ payload, secret: 'wsec_other' }) }, undefined, 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload'],
     ['tampered body', {}, payload.replace('voice_123', 'voice_666'), 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload'],
     ['tampered non-JSON body', {}, 'not json', 'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload'],
     ['16 000 commas', { 'elevenlabs-signature': ','.repeat(16_000) }, undefined, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0'],
@@ -62,12 +62,12 @@ t.test('a missing secret refuses to boot; the environment variable is the fallba
       { name: 'WebhookConfigError', code: 'ELEVENLABS_CONFIG_INVALID', message: /ELEVENLABS_WEBHOOK_SECRET/ })
   }
   const app = Fastify()
-  await t.rejects(async () => { await app.register(elevenlabsWebhooks, { secret: ['whsec_a', ''] }).ready() }, WebhookConfigError)
+  await t.rejects(async () => { await app.register(elevenlabsWebhooks, { secret: ['wsec_a', ''] }).ready() }, WebhookConfigError)
 
-  process.env.ELEVENLABS_WEBHOOK_SECRET = 'whsec_from_env'
+  process.env.ELEVENLABS_WEBHOOK_SECRET = 'wsec_from_env'
   const fromEnv = Fastify()
   await fromEnv.register(elevenlabsWebhooks)
-  t.equal((await fromEnv.inject(signed(voiceCloned, { secret: 'whsec_from_env' }))).statusCode, 200)
+  t.equal((await fromEnv.inject(signed(voiceCloned, { secret: 'wsec_from_env' }))).statusCode, 200)
   t.equal((await fromEnv.inject(signed(voiceCloned))).statusCode, 400)
 })
 
@@ -85,14 +85,14 @@ t.test('other options are checked at boot', async (t) => {
   const twice = Fastify()
   twice.register(elevenlabsWebhooks, { secret })
   twice.register(elevenlabsWebhooks, { secret, path: '/other' })
-  await t.rejects(async () => { await twice.ready() }, { code: 'ELEVENLABS_CONFIG_INVALID', message: /encapsulated context/ })
+  await t.rejects(async () => { await twice.ready() }, { code: 'ELEVENLABS_CONFIG_INVALID', message: /registered twice in the same context/ })
 })
 
 t.test('secret rotation through the plugin', async (t) => {
-  const { app } = await build({ secret: ['whsec_old', 'whsec_new'] })
-  t.equal((await app.inject(signed(voiceCloned, { secret: 'whsec_old' }))).statusCode, 200)
-  t.equal((await app.inject(signed(voiceCloned, { secret: 'whsec_new' }))).statusCode, 200)
-  t.equal((await app.inject(signed(voiceCloned, { secret: 'whsec_retired' }))).statusCode, 400)
+  const { app } = await build({ secret: ['wsec_old', 'wsec_new'] })
+  t.equal((await app.inject(signed(voiceCloned, { secret: 'wsec_old' }))).statusCode, 200)
+  t.equal((await app.inject(signed(voiceCloned, { secret: 'wsec_new' }))).statusCode, 200)
+  t.equal((await app.inject(signed(voiceCloned, { secret: 'wsec_retired' }))).statusCode, 400)
 })
 
 t.test('tolerance boundaries through the plugin, past and future', async (t) => {
@@ -405,16 +405,16 @@ t.test('two webhooks in one service: two encapsulated registrations, own path, s
   const { app } = appWithLogs()
   const seen: string[] = []
   await app.register(async (agents) => {
-    await agents.register(elevenlabsWebhooks, { path: '/webhooks/agents', secret: 'whsec_agents' })
+    await agents.register(elevenlabsWebhooks, { path: '/webhooks/agents', secret: 'wsec_agents' })
     agents.elevenlabs.on('voice.cloned', () => { seen.push('agents') })
   })
   await app.register(async (stt) => {
-    await stt.register(elevenlabsWebhooks, { path: '/webhooks/stt', secret: 'whsec_stt' })
+    await stt.register(elevenlabsWebhooks, { path: '/webhooks/stt', secret: 'wsec_stt' })
     stt.elevenlabs.on('voice.cloned', () => { seen.push('stt') })
   })
-  t.equal((await app.inject(signed(voiceCloned, { url: '/webhooks/agents', secret: 'whsec_agents' }))).statusCode, 200)
-  t.equal((await app.inject(signed(voiceCloned, { url: '/webhooks/stt', secret: 'whsec_stt' }))).statusCode, 200)
-  t.equal((await app.inject(signed(voiceCloned, { url: '/webhooks/stt', secret: 'whsec_agents' }))).statusCode, 400)
+  t.equal((await app.inject(signed(voiceCloned, { url: '/webhooks/agents', secret: 'wsec_agents' }))).statusCode, 200)
+  t.equal((await app.inject(signed(voiceCloned, { url: '/webhooks/stt', secret: 'wsec_stt' }))).statusCode, 200)
+  t.equal((await app.inject(signed(voiceCloned, { url: '/webhooks/stt', secret: 'wsec_agents' }))).statusCode, 400)
   t.same(seen, ['agents', 'stt'])
   t.notOk(app.hasDecorator('elevenlabs'), 'the root has no decorator: each one is scoped')
 })

@@ -273,7 +273,7 @@ t.test('bad input never runs a handler and never reaches the store (verified but
     { name: 'header twice', req: { ...valid, headers: { ...headers, 'elevenlabs-signature': `${headers['elevenlabs-signature']}, ${headers['elevenlabs-signature']}` } }, status: 400 },
     { name: 'data not an object', req: signed({ type: 'voice.cloned', data: ['v'] }), status: 200 },
     { name: 'data a string', req: signed({ type: 'post_call_audio', data: 'AAAA' }), status: 200 },
-    { name: 'bad signature', req: signed(transcription(), { secret: 'whsec_wrong' }), status: 400 },
+    { name: 'bad signature', req: signed(transcription(), { secret: 'wsec_wrong' }), status: 400 },
     { name: 'not JSON', req: signed('{"type": "voice.cloned", '), status: 200 }
   ]
   for (const { name, req, status } of cases) {

@@ -12,7 +12,7 @@ import {
 } from '../src/signature.js'
 import { ElevenLabsWebhookError, WebhookPayloadError, WebhookVerificationError } from '../src/errors.js'
 
-const secret = 'whsec_test_secret'
+const secret = 'wsec_test_secret'
 const body = '{"type":"voice.cloned","event_timestamp":1700000000,"data":{"voice_id":"v1"}}'
 const now = 1_700_000_000
 
@@ -199,21 +199,21 @@ t.test('a signature header of more than 16 parts is refused, and never split int
   rejects(t, () => { throw thrown }, 'ELEVENLABS_SIGNATURE_MALFORMED', 'No signature hash found with expected scheme v0')
   // Rotation fits: t and 14 v0 (what 1 KiB holds), the valid one last.
   const sig = computeSignature(body, secret, now)
-  const rotated = [`t=${now}`, ...Array.from({ length: 13 }, (_, i) => `v0=${computeSignature(body, `whsec_old_${i}`, now)}`), `v0=${sig}`].join(',')
+  const rotated = [`t=${now}`, ...Array.from({ length: 13 }, (_, i) => `v0=${computeSignature(body, `wsec_old_${i}`, now)}`), `v0=${sig}`].join(',')
   t.ok(rotated.length <= MAX_SIGNATURE_HEADER_LENGTH, `${rotated.length} characters`)
   t.ok(constructEvent(body, rotated, secret, { now }), 'the 14th v0 is checked')
 })
 
 t.test('secret rotation: every v0 is checked against every secret', async (t) => {
-  const oldSecret = 'whsec_old'
-  const newSecret = 'whsec_new'
+  const oldSecret = 'wsec_old'
+  const newSecret = 'wsec_new'
   for (const signedWith of [oldSecret, newSecret]) {
     t.ok(constructEvent(body, header(body, now, signedWith), [oldSecret, newSecret], { now }))
   }
   // A header that carries a signature for each secret, in either order, with only one known.
-  const both = `t=${now},v0=${computeSignature(body, 'whsec_unknown', now)},v0=${computeSignature(body, newSecret, now)}`
+  const both = `t=${now},v0=${computeSignature(body, 'wsec_unknown', now)},v0=${computeSignature(body, newSecret, now)}`
   t.ok(constructEvent(body, both, [oldSecret, newSecret], { now }))
-  rejects(t, () => constructEvent(body, header(body, now, 'whsec_unknown'), [oldSecret, newSecret], { now }),
+  rejects(t, () => constructEvent(body, header(body, now, 'wsec_unknown'), [oldSecret, newSecret], { now }),
     'ELEVENLABS_SIGNATURE_MISMATCH', 'Signature hash does not match the expected signature hash for payload')
 })
 

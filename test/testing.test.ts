@@ -4,7 +4,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import elevenlabsWebhooks, { eventSchemas, type EventType } from '../src/index.js'
 import { buildEvent, fixtures, injectEvent, signedRequest } from '../src/testing.js'
 
-const secret = 'whsec_test'
+const secret = 'wsec_test'
 
 // The README's "Testing your handlers" example, as it stands there.
 t.test('voice.cloned is stored', async (t) => {
@@ -50,7 +50,7 @@ t.test('injectEvent signs the exact bytes it sends: objects, strings, Buffers; p
   t.equal((await injectEvent(app, Buffer.from('{"type":"voice.cloned","data":{"voice_id":"é"}}'), options)).statusCode, 200)
   t.equal((await injectEvent(app, buildEvent('voice.cloned'), { ...options, timestamp: Math.floor(Date.now() / 1000) - 3600 })).statusCode, 400)
   t.equal((await injectEvent(app, buildEvent('voice.cloned'), { ...options, headers: { 'content-type': 'text/plain' } })).statusCode, 415)
-  t.equal((await injectEvent(app, buildEvent('voice.cloned'), { secret: 'whsec_wrong', path: options.path })).statusCode, 400)
+  t.equal((await injectEvent(app, buildEvent('voice.cloned'), { secret: 'wsec_wrong', path: options.path })).statusCode, 400)
   const request = signedRequest({ type: 'x' }, { secret })
   t.equal(request.url, '/webhook', 'the default path')
   t.equal(request.payload, '{"type":"x"}')

@@ -11,13 +11,13 @@ export interface WebhookJobData {
    * its own schemas, so a schema fixed in the worker fixes replays. Dropped from a job that
    * completed (unless the worker keeps it), which then holds only its id and these fields.
    */
-  body?: string
+  body?: string | undefined
   /** Bytes of the body as received. */
   bytes: number
   /** When the receiver verified it, in ms since the epoch. */
   receivedAt: number
   /** The event's idempotency key, which the job id is made from (none with `idempotency: false`). */
-  key?: string
+  key?: string | undefined
 }
 
 /** What the receiver needs of a BullMQ `Queue` (a `Queue` is one as it is). */

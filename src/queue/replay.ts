@@ -6,7 +6,7 @@ import { ErrorCode, type Queue } from 'bullmq'
 
 export interface RetryFailedOptions {
   /** Only the failed jobs of these event types (a job's name is its event type). Default: all. */
-  types?: readonly string[]
+  types?: readonly string[] | undefined
 }
 
 /** Ids read per call from the failed set: one bounded command each, never the whole set at once. */

@@ -8,6 +8,7 @@ import { WebhookConfigError, WebhookPayloadError } from '../errors.js'
 import type { EventSchemaMap, WebhookContext, WebhookLogger, WebhookRouter } from '../router.js'
 import type { WebhookJobData } from './job.js'
 import { deadline, TIMED_OUT } from '../async.js'
+import { positiveMs } from '../options.js'
 
 /** A queued ElevenLabs event: its `name` is the event type, its `data` the stored delivery. */
 export type WebhookJob = Job<WebhookJobData, void, string>
@@ -37,20 +38,20 @@ export interface CreateWorkerOptions extends WorkerOptions {
    * Where the worker logs handler failures, invalid events and BullMQ's own errors (never `data`).
    * A pino logger fits. Default: JSON lines of errors and warnings on stderr.
    */
-  log?: WebhookLogger
+  log?: WebhookLogger | undefined
   /**
    * Keep the body of a completed job in Redis. By default it is dropped on completion: the job
    * (kept for the idempotency ttl, so that a copy of the event is a duplicate) then holds only
    * its id and small fields, which matters for audio events of many MB.
    */
-  keepCompletedBodies?: boolean
+  keepCompletedBodies?: boolean | undefined
   /**
    * Milliseconds `worker.close()` waits for the jobs running; past it, it resolves anyway (and
    * logs which jobs were still running), so that a deploy is not held up by a hung handler.
    * Nothing is lost: a job whose worker goes away unfinished is handed to another worker by
    * BullMQ's stalled-job check. Default 30 000. `worker.close(true)` does not wait at all.
    */
-  closeTimeout?: number
+  closeTimeout?: number | undefined
 }
 
 export const DEFAULT_WORKER_CLOSE_TIMEOUT_MS = 30_000
@@ -87,9 +88,7 @@ export function createWorker<S extends EventSchemaMap<S>, Ctx extends WebhookCon
     throw new WebhookConfigError('createWorker needs a router made with createRouter() as its second argument')
   }
   const { log = stderrLogger(), keepCompletedBodies = false, closeTimeout = DEFAULT_WORKER_CLOSE_TIMEOUT_MS, ...workerOptions } = options
-  if (!Number.isFinite(closeTimeout) || closeTimeout <= 0) {
-    throw new WebhookConfigError(`closeTimeout must be a positive number of milliseconds, got ${closeTimeout}`)
-  }
+  positiveMs('closeTimeout', closeTimeout)
   // Typed loosely inside: HandlersRunInAJob has checked that handlers can take a JobContext.
   const receive = router.receive.bind(router) as unknown as (body: string, context: JobContext) => Promise<void>
 

@@ -7,7 +7,7 @@ export interface MemoryStoreOptions {
    * is refused: a claim in progress is never dropped. Default 50 000: remembers every event for
    * the default 2 h TTL up to about 7 events/s.
    */
-  maxEntries?: number
+  maxEntries?: number | undefined
   /** The clock, in milliseconds. For tests. */
   now?: () => number
 }

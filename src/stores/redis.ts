@@ -13,7 +13,7 @@ export interface RedisStoreOptions {
    * Prefix of every key. Default `elevenlabs-webhooks:`. Give each webhook (and each environment
    * sharing a Redis) its own, or their events deduplicate each other.
    */
-  prefix?: string
+  prefix?: string | undefined
 }
 
 // Values are "processing:<token>" or "done:<token>". Each script is one atomic step.

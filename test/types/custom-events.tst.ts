@@ -17,7 +17,7 @@ declare module '../../src/index.js' {
 
 test('an augmented custom event is typed on fastify.elevenlabs', async () => {
   const app = Fastify()
-  await app.register(elevenlabsWebhooks, { secret: 'whsec_x', events: { 'billing.refund': Refund } })
+  await app.register(elevenlabsWebhooks, { secret: 'wsec_x', events: { 'billing.refund': Refund } })
   app.elevenlabs.on('billing.refund', (event) => {
     expect(event.data).type.toBe<Static<typeof Refund>>()
   })

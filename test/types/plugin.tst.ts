@@ -20,7 +20,7 @@ import elevenlabsWebhooks, {
 } from '../../src/index.js'
 
 const app = Fastify()
-await app.register(elevenlabsWebhooks, { secret: 'whsec_x' })
+await app.register(elevenlabsWebhooks, { secret: 'wsec_x' })
 
 test('a handler gets the event typed from its schema, and the request', () => {
   app.elevenlabs.on('voice.cloned', (event, request) => {
@@ -115,7 +115,7 @@ test('options are typed', () => {
 })
 
 test('constructEvent returns the envelope', () => {
-  expect(constructEvent('{}', 't=1,v0=x', 'whsec')).type.toBe<WebhookEnvelope>()
+  expect(constructEvent('{}', 't=1,v0=x', 'wsec_x')).type.toBe<WebhookEnvelope>()
   expect(constructEvent).type.not.toBeCallableWith('{}', 't=1,v0=x', 42)
 })
 
