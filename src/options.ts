@@ -93,8 +93,11 @@ export interface ElevenLabsWebhooksOptions {
   allowedSources?: readonly string[] | undefined
   /** Refuse deliveries that did not arrive over HTTPS (`request.protocol`; honours `trustProxy`) with 403. Default false. */
   requireHttps?: boolean | undefined
-  /** A prefix for the route, as Fastify's own `register(plugin, { prefix })`: `/api` serves `/api/webhook`. */
-  prefix?: string | undefined
+  /**
+   * A prefix for the route, as Fastify's own `register(plugin, { prefix })`: `/api` serves
+   * `/api/webhook`. Typed as Fastify types its own `prefix` (no `undefined`).
+   */
+  prefix?: string
   /**
    * Fastify route options for the webhook route: `config` (e.g. `{ rateLimit: false }` or your
    * auth hook's flag), `logLevel`, `logSerializers`, `constraints`, `errorHandler`, `schema`
