@@ -222,7 +222,8 @@ export interface WebhookRouteOptions extends Pick<RouteShorthandOptions,
 }
 
 /** A route schema without the parts that validate the request. */
-export type WebhookRouteSchema = Omit<NonNullable<RouteShorthandOptions['schema']>, 'body' | 'querystring' | 'params' | 'headers'> & Record<string, unknown>
+export type WebhookRouteSchema = Omit<NonNullable<RouteShorthandOptions['schema']>, 'body' | 'querystring' | 'params' | 'headers'> &
+  Record<string, unknown> & { body?: never, querystring?: never, params?: never, headers?: never }
 
 const ROUTE_OPTIONS = new Set(['config', 'logLevel', 'logSerializers', 'constraints', 'errorHandler', 'schema',
   'onRequest', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort'])

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyRequest } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { expect, test } from 'tstyche'
+import { Type as Type1 } from 'typebox'
 import elevenlabsWebhooks, {
   constructEvent,
   type ElevenLabsEvent,
@@ -16,7 +17,8 @@ import elevenlabsWebhooks, {
   type VoiceClonedData,
   type WebhookEnvelope,
   type WebhookEvent,
-  type AllEventSchemas
+  type AllEventSchemas,
+  Type as ReexportedType
 } from '../../src/index.js'
 
 const app = Fastify()
@@ -137,4 +139,26 @@ test('onError gets the failure with its type and id, and the event', () => {
     expect(error.eventId).type.toBe<string | undefined>()
     expect(error.event.type).type.toBe<string>()
   })
+})
+
+test('options: route options for the app\'s plugins, and values that may be undefined', () => {
+  expect(app.register).type.toBeCallableWith(elevenlabsWebhooks, {
+    secret: process.env.ELEVENLABS_WEBHOOK_SECRET,
+    path: undefined,
+    prefix: '/api',
+    routeOptions: {
+      config: {},
+      logLevel: 'warn',
+      schema: { hide: false, tags: ['webhooks'] },
+      preHandler: async (request: FastifyRequest) => { request.log.info('verified') }
+    }
+  })
+  expect(app.register).type.not.toBeCallableWith(elevenlabsWebhooks, { routeOptions: { method: 'GET' } })
+  expect(app.register).type.not.toBeCallableWith(elevenlabsWebhooks, { routeOptions: { schema: { body: Type.Object({}) } } })
+})
+
+test('custom events take schemas from the Type the package re-exports, the same TypeBox', () => {
+  expect(ReexportedType).type.toBe(Type)
+  expect(app.register).type.toBeCallableWith(elevenlabsWebhooks, { events: { 'crm.lead': ReexportedType.Object({ id: ReexportedType.String() }) } })
+  expect(app.register).type.not.toBeCallableWith(elevenlabsWebhooks, { events: { 'crm.lead': Type1.Object({ id: Type1.String() }) } })
 })
