@@ -31,6 +31,7 @@ class UnreachableError extends Error {}
 
 const HELP = {
   main: `Usage: elevenlabs-webhooks <command> [options]
+       (installed as both elevenlabs-webhooks and fastify-elevenlabs-webhooks: npx fastify-elevenlabs-webhooks …)
 
 Send signed ElevenLabs webhook events to your endpoint, sign bodies, and print sample events.
 
