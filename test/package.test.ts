@@ -75,12 +75,16 @@ t.test('installed in an app: require() and import, each answering a signed event
   t.same(JSON.parse(esm.stdout), { status: 200, shared: 200, handled: ['v_esm', 'v_shared'] }, esm.stderr)
 })
 
-for (const project of ['ts-node16', 'ts-node10', 'ts-esm']) {
-  t.test(`TypeScript project ${project}: compiles (strict${project === 'ts-node10' ? '' : ', exactOptionalPropertyTypes'}) and its output runs`, async (t) => {
+for (const [project, out, what] of [
+  ['ts-cjs/tsconfig.node16.json', 'ts-cjs/out-node16', 'CommonJS, module node16, exactOptionalPropertyTypes'],
+  ['ts-cjs/tsconfig.node10.json', 'ts-cjs/out-node10', 'CommonJS, moduleResolution node10'],
+  ['ts-esm/tsconfig.json', 'ts-esm/out', 'ES modules, module nodenext, exactOptionalPropertyTypes']
+] as const) {
+  t.test(`TypeScript project (${what}, strict): compiles and its output runs`, async (t) => {
     const tsc = await sh(process.execPath, [join(app, 'node_modules/typescript/bin/tsc'), '-p', project], app)
     t.equal(tsc.code, 0, tsc.stdout + tsc.stderr)
-    const out = await sh(process.execPath, [join(project, 'out', 'index.js')], app)
-    t.equal(JSON.parse(out.stdout).status, 200, out.stderr)
+    const output = await sh(process.execPath, [join(out, 'index.js')], app)
+    t.equal(JSON.parse(output.stdout).status, 200, output.stderr)
   })
 }
 

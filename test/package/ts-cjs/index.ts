@@ -1,4 +1,5 @@
-// A TypeScript project on the old resolution (moduleResolution node10): subpaths need typesVersions.
+// A TypeScript CommonJS project, compiled twice: module node16 (strict, exactOptionalPropertyTypes)
+// and the old moduleResolution node10, where subpaths are found through typesVersions.
 // bullmq is installed here, as in any app that uses the /bullmq subpath.
 import Fastify from 'fastify'
 import elevenlabsWebhooks, { Type, type ElevenLabsEvent } from 'fastify-elevenlabs-webhooks'
