@@ -3,13 +3,15 @@
 // plugin's pipeline (servers/stages.mjs):
 //   bare        (a): Fastify's own JSON route
 //   parser      the plugin's route context: Fastify's Buffer parser, JSON.parse in the handler
-//   floor       (e) of npm run bench: the plugin's body reader without fastify-raw-body, the
-//               signature check, JSON.parse; the least any verifying receiver does (no
-//               validation, no duplicate check)
 //   rawbody     fastify-raw-body's read of the body, handed on by the plugin's own body parser
-//   verify      + signature verification and envelope check in a preHandler (constructEvent)
-//   no-idem     the whole plugin with idempotency off: + schema validation, handler, reply
-//   plugin      the whole plugin, default options (b): + the duplicate check
+//   floor       (e) of npm run bench: rawbody + the signature check + JSON.parse; the least a
+//               verifying receiver that reads the body as the plugin does can do
+//   verify      rawbody + signature verification and JSON.parse in a preHandler, as the plugin
+//               verifies (compare with rawbody)
+//   no-idem     the whole plugin with idempotency off, a sync handler: + the envelope and schema
+//               validation, the hooks, the handler, the reply
+//   plugin-sync the whole plugin, default options, a sync handler (b-sync): + the duplicate check
+//   plugin      the same with an async handler (b)
 // Prints the median server CPU time per request over interleaved rounds, and what each stage adds;
 // and, timed inside the verify stage's server, what the signature check and JSON.parse cost there.
 // Environment: BENCH_ROUNDS (5), BENCH_DURATION seconds per round (4), BENCH_PAYLOADS (small).
@@ -22,17 +24,18 @@ const only = (process.env.BENCH_PAYLOADS ?? 'small').split(',')
 const stages = [
   { name: 'bare', file: 'servers/bare.mjs' },
   { name: 'parser', file: 'servers/stages.mjs' },
+  { name: 'rawbody', file: 'servers/stages.mjs' },
   { name: 'floor', file: 'servers/verify-only.mjs' },
-  { name: 'rawbody', file: 'servers/stages.mjs', after: 'parser' },
-  { name: 'verify', file: 'servers/stages.mjs' },
+  { name: 'verify', file: 'servers/stages.mjs', after: 'rawbody' },
   { name: 'no-idem', file: 'servers/stages.mjs', stage: 'plugin-no-idempotency' },
+  { name: 'plugin-sync', file: 'servers/plugin.mjs', env: { BENCH_HANDLER: 'sync' } },
   { name: 'plugin', file: 'servers/plugin.mjs' }
 ]
 
 let next = 0
 for (const payload of payloads().filter((p) => only.includes(p.name))) {
   const servers = []
-  for (const [i, s] of stages.entries()) servers.push(await startServer(s.file, 3201 + i, { BENCH_STAGE: s.stage ?? s.name }))
+  for (const [i, s] of stages.entries()) servers.push(await startServer(s.file, 3201 + i, { BENCH_STAGE: s.stage ?? s.name, ...s.env }))
   const run = (i, seconds) => {
     const r = load({ port: 3201 + i, payload: payload.name, seconds, start: next, connections: 10 })
     if (r.errors > 0) throw new Error(`${stages[i].name}: ${r.errors} errors on ${payload.name}`)

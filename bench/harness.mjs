@@ -5,16 +5,28 @@ import { spawn, execFileSync } from 'node:child_process'
 const here = new URL('.', import.meta.url)
 export const secret = 'wsec_bench_secret'
 
-/** The servers npm run bench compares, in bench/servers/. */
+/**
+ * The servers npm run bench compares, in bench/servers/; `env` adds to a server's environment.
+ * (d) is measured only when asked for (BENCH_SERVERS).
+ */
 export const benchServers = [
   { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs' },
-  { id: 'b', name: 'fastify-elevenlabs-webhooks', file: 'servers/plugin.mjs' },
+  { id: 'b', name: 'fastify-elevenlabs-webhooks, async handler', file: 'servers/plugin.mjs' },
+  { id: 'b-sync', name: 'fastify-elevenlabs-webhooks, sync handler', file: 'servers/plugin.mjs', env: { BENCH_HANDLER: 'sync' } },
   { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs' },
   { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs' },
-  { id: 'e', name: 'verification only (the least a verifying receiver does)', file: 'servers/verify-only.mjs' },
+  { id: 'e', name: 'verification only, body read as (b) reads it', file: 'servers/verify-only.mjs' },
   // Needs Redis on 127.0.0.1:6379; its queue is emptied after every round (resetAfterRound).
   { id: 'f', name: 'queue mode: (b) writing each event to BullMQ', file: 'servers/queue.mjs', resetAfterRound: true }
 ]
+
+/** The servers named in BENCH_SERVERS (ids, comma-separated), or `defaults`' ids. */
+export function selectServers (defaults) {
+  const ids = process.env.BENCH_SERVERS?.split(',') ?? defaults
+  const unknown = ids.filter((id) => !benchServers.some((s) => s.id === id))
+  if (unknown.length > 0) throw new Error(`unknown server(s) in BENCH_SERVERS: ${unknown.join(', ')}`)
+  return benchServers.filter((s) => ids.includes(s.id))
+}
 
 /** Starts bench/<file> on `port`; resolves once it prints "ready". `env` adds to the environment. */
 export function startServer (file, port, env = {}) {

@@ -1,6 +1,6 @@
 // npm run bench:instructions: the CPU instructions each server spends per request, counted by
 // valgrind's callgrind. A count, not a time: about the same for the same build and inputs however
-// busy the machine is, where req/s on this shared 2-vCPU machine moves by ±15% between rounds. It
+// busy the machine is, where req/s moves with whatever else the machine runs. It
 // misses what instructions do not show (page faults, cache misses, the kernel, waking the load
 // generator), and valgrind hides the CPU's SHA extensions (SHA-256 runs OpenSSL's AVX2 code), so
 // it complements `npm run bench`; it does not replace it.
@@ -10,7 +10,7 @@
 // counters (callgrind_control). The main thread's count over N is the request path; all threads'
 // adds what V8 does beside it (compiling, collecting garbage), which a longer warm-up lowers.
 // Environment: BENCH_PAYLOADS (small,medium), BENCH_WARMUP (W, 4000), BENCH_REQUESTS (N, 1000),
-// BENCH_SERVERS (a,b,d,e).
+// BENCH_SERVERS (a,b,b-sync,e).
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
@@ -18,13 +18,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { benchServers, secret } from './harness.mjs'
+import { secret, selectServers } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 const only = (process.env.BENCH_PAYLOADS ?? 'small,medium').split(',')
 const warmup = Number(process.env.BENCH_WARMUP ?? 4000)
 const n = Number(process.env.BENCH_REQUESTS ?? 1000)
-const servers = benchServers.filter((s) => (process.env.BENCH_SERVERS ?? 'a,b,d,e').split(',').includes(s.id))
+const servers = selectServers(['a', 'b', 'b-sync', 'e'])
 const port = 3501
 
 try {
@@ -64,10 +64,10 @@ function counters (pid) {
 }
 
 /** Runs `file` under callgrind: instructions per request over `count` events after the warm-up, [main thread, all threads]. */
-async function instructions (file, payload, count) {
+async function instructions ({ file, env }, payload, count) {
   const dir = mkdtempSync(join(tmpdir(), 'callgrind-'))
   const child = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, process.execPath, new URL(file, here).pathname], {
-    env: { ...process.env, PORT: String(port), SECRET: secret },
+    env: { ...process.env, ...env, PORT: String(port), SECRET: secret },
     stdio: ['ignore', 'pipe', 'ignore']
   })
   const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -92,7 +92,7 @@ const results = []
 for (const payload of payloads().filter((p) => only.includes(p.name))) {
   const rows = []
   for (const server of servers) {
-    const [main, all] = await instructions(server.file, payload, n)
+    const [main, all] = await instructions(server, payload, n)
     rows.push({ server, main, all })
     process.stdout.write(`  ${payload.name} (${server.id}): ${Math.round(main)} instructions per request on the main thread, ${Math.round(all)} in all\n`)
   }

@@ -1,13 +1,14 @@
-// npm run bench: interleaved rounds of (a) bare Fastify, (b) this plugin, (c) Express + SDK,
-// (d) the proposal without fastify-raw-body, (e) verification only and (f) queue mode, for each
-// payload; prints a table per payload and writes bench/results/latest.json.
+// npm run bench: interleaved rounds of (a) bare Fastify, (b) this plugin with an async handler,
+// (b-sync) with a sync one, (c) Express + SDK, (e) verification only and (f) queue mode (and (d),
+// the proposal without fastify-raw-body, when BENCH_SERVERS names it), for each payload; prints a
+// table per payload and the ratios the targets are stated in, and writes bench/results/latest.json.
 import * as crypto from 'node:crypto'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { benchServers, load, median, secret, startServer, stopServer } from './harness.mjs'
+import { load, median, secret, selectServers, startServer, stopServer } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 
@@ -16,7 +17,7 @@ const duration = Number(process.env.BENCH_DURATION ?? 5)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const only = process.env.BENCH_PAYLOADS?.split(',')
 
-const targets = benchServers.map((server, i) => ({ ...server, port: 3101 + i }))
+const targets = selectServers(['a', 'b', 'b-sync', 'c', 'e', 'f']).map((server, i) => ({ ...server, port: 3101 + i }))
 
 function peakRssMiB (pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -82,7 +83,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   const size = payload.prefix.length + payload.suffix(0).length
   process.stdout.write(`\n${payload.name}: ${payload.type}, ${(size / 1024).toFixed(1)} KiB\n`)
   const servers = new Map()
-  for (const target of targets) servers.set(target.id, await startServer(target.file, target.port))
+  for (const target of targets) servers.set(target.id, await startServer(target.file, target.port, target.env))
   for (const target of targets) await selfCheck(target, payload)
   const run = (target, seconds) => load({ port: target.port, payload: payload.name, seconds, start: next, connections })
   // Queue mode keeps every event in Redis: emptied after each round, or a run of 4 MiB events
@@ -121,7 +122,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       peakRssMiB: peaks.get(target.id)
     }
   })
-  const floor = rows[0]
+  const floor = rows.find((r) => r.id === 'a') ?? rows[0]
   for (const row of rows) {
     row.ratio = row.reqPerSec / floor.reqPerSec
     row.rssRatio = row.peakRssMiB / floor.peakRssMiB
@@ -144,11 +145,14 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     'peak RSS MiB': r.peakRssMiB.toFixed(0),
     'RSS vs (a)': `${r.rssRatio.toFixed(2)}x`
   })))
-  const plugin = rows.find((r) => r.id === 'b')
-  const verifyOnly = rows.find((r) => r.id === 'e')
-  process.stdout.write(`SHA-256 over this body: ${sha256Us.toFixed(1)} µs here.` + (plugin === undefined || verifyOnly === undefined
-    ? '\n'
-    : ` Checking the signature and nothing else, (e) reached ${verifyOnly.ratio.toFixed(2)}x of (a); (b) reached ${(plugin.reqPerSec / verifyOnly.reqPerSec).toFixed(2)}x of (e).\n`))
+  // The ratios the targets are stated in, each between two rows of this run.
+  const row = (id) => rows.find((r) => r.id === id)
+  const ratios = {}
+  for (const [name, x, y, key] of [['b/e', 'b', 'e'], ['b/a', 'b', 'a'], ['b/b-sync', 'b', 'b-sync'], ['b/c', 'b', 'c'], ['f/b', 'f', 'b'], ['e/a', 'e', 'a'], ['rss b/a', 'b', 'a', 'peakRssMiB']]) {
+    if (row(x) !== undefined && row(y) !== undefined) ratios[name] = row(x)[key ?? 'reqPerSec'] / row(y)[key ?? 'reqPerSec']
+  }
+  results.payloads.at(-1).ratios = ratios
+  process.stdout.write(`SHA-256 over this body: ${sha256Us.toFixed(1)} µs here. Ratios: ${Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}\n`)
 }
 
 mkdirSync(new URL('results/', here), { recursive: true })

@@ -19,13 +19,9 @@ export function deadline (ms: number): { promise: Promise<typeof TIMED_OUT>, cle
 }
 
 /** `work`, or a rejection saying what did not answer within `ms`. */
-export async function withTimeout<T> (work: PromiseLike<T>, ms: number, what: string): Promise<T> {
-  const limit = deadline(ms)
-  try {
-    const result = await Promise.race([work, limit.promise])
-    if (result === TIMED_OUT) throw new Error(`${what} did not answer within ${ms} ms`)
-    return result
-  } finally {
-    limit.clear()
-  }
+export function withTimeout<T> (work: PromiseLike<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`${what} did not answer within ${ms} ms`)) }, ms)
+    work.then((value) => { clearTimeout(timer); resolve(value) }, (err: unknown) => { clearTimeout(timer); reject(err) })
+  })
 }

@@ -9,7 +9,7 @@ import { WebhookRetryableError, type WebhookHandlerError, type WebhookPayloadErr
 import { DEFAULT_STORE_TIMEOUT_MS, eventIdOf, newClaimToken, type ResolvedIdempotency } from './idempotency.js'
 import type { EventRunner, InvalidWebhookEvent } from './router.js'
 import type { ClaimState } from './stores/store.js'
-import { deadline, isThenable, TIMED_OUT, withTimeout, type MaybePromise } from './async.js'
+import { isThenable, withTimeout, type MaybePromise } from './async.js'
 import type { HandOff } from './queue/enqueue.js'
 
 export interface DeliveryLogger {
@@ -87,22 +87,68 @@ const IN_PROGRESS: DeliveryOutcome = Object.freeze({ status: 'duplicate', inProg
 const ACCEPTED: DeliveryOutcome = Object.freeze({ status: 'accepted' })
 const QUEUED: DeliveryOutcome = Object.freeze({ status: 'queued' })
 
+/** A delivery waiting for its async handlers, to be acknowledged at `deadline` if they are still running. */
+interface Waiting { deadline: number, acknowledge: () => void }
+
 export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<Ctx>): DeliveryProcessor<Ctx> {
   const { router, idempotency, ackTimeout, isRetried, parse, handOff } = options
-  const running = new Set<PromiseLike<unknown>>()
+  // A count rather than a set of promises: the requests and handlers that close() waits for
+  // cost no promise each, and draining waits for one event, the count reaching zero.
+  let running = 0
+  const onIdle = new Set<() => void>()
 
-  /** Keeps `work` in `running` until it settles, so that close() waits for it. */
-  function track<T> (work: PromiseLike<T>): PromiseLike<T> {
-    running.add(work)
-    const done = (): void => { running.delete(work) }
-    work.then(done, done)
-    return work
+  function started (): void { running++ }
+  function finished (): void {
+    if (--running > 0 || onIdle.size === 0) return
+    for (const wake of onIdle) wake()
+    onIdle.clear()
+  }
+
+  /** Keeps `work` counted as running until it settles, so that close() waits for it. */
+  function track (work: PromiseLike<unknown>): void {
+    started()
+    work.then(finished, finished)
   }
 
   function hold (): () => void {
-    let release!: () => void
-    track(new Promise<void>((resolve) => { release = resolve }))
-    return release
+    started()
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      finished()
+    }
+  }
+
+  // Every delivery waits the same ackTimeout, so deadlines come in the order deliveries start:
+  // the set, in insertion order, is sorted by deadline, and one timer for its oldest entry serves
+  // them all instead of a timer (and a promise race) per delivery. The timer is unref'd while
+  // nothing waits, so that it never keeps the process alive on its own.
+  const waiting = new Set<Waiting>()
+  let ackTimer: NodeJS.Timeout | undefined
+
+  function wait (entry: Waiting): void {
+    waiting.add(entry)
+    if (ackTimer === undefined) ackTimer = setTimeout(acknowledgeDue, ackTimeout as number)
+    else if (waiting.size === 1) ackTimer.ref()
+  }
+
+  function stopWaiting (entry: Waiting): void {
+    if (waiting.delete(entry) && waiting.size === 0) ackTimer!.unref()
+  }
+
+  function acknowledgeDue (): void {
+    ackTimer = undefined
+    const now = performance.now()
+    for (const entry of waiting) {
+      // Timers may fire up to a millisecond early by this clock: what is not due yet waits on.
+      if (entry.deadline > now) {
+        ackTimer = setTimeout(acknowledgeDue, Math.ceil(entry.deadline - now))
+        return
+      }
+      waiting.delete(entry)
+      entry.acknowledge()
+    }
   }
 
   /** A store call: a promise is bounded by storeTimeout, a plain value is taken as it is. */
@@ -148,9 +194,9 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
 
   /** After the handlers: settle the claim; report failures on the side. */
   function afterRun (event: WebhookEnvelope, error: WebhookHandlerError | undefined, context: Ctx, log: DeliveryLogger,
-    claim: Claim | undefined, retry: boolean, acknowledged: () => boolean): MaybePromise<WebhookHandlerError | undefined> {
+    claim: Claim | undefined, retry: boolean, acknowledged: boolean): MaybePromise<WebhookHandlerError | undefined> {
     const settled = settleClaim(claim, error === undefined, event, log)
-    if (error !== undefined) track(report(event, error, context, log, acknowledged(), retry))
+    if (error !== undefined) track(report(event, error, context, log, acknowledged, retry))
     return isThenable(settled) ? settled.then(() => error) : error
   }
 
@@ -161,20 +207,35 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   function runHandlers (event: WebhookEnvelope, context: Ctx, log: DeliveryLogger, claim: Claim | undefined, retry: boolean): MaybePromise<DeliveryOutcome> {
     const ran = router.run(event, context)
     if (!isThenable(ran)) {
-      const after = afterRun(event, ran, context, log, claim, retry, () => false)
+      const after = afterRun(event, ran, context, log, claim, retry, false)
       return isThenable(after) ? after.then((error) => outcomeOf(error, retry)) : outcomeOf(after, retry)
     }
 
-    let acknowledged = false
-    const settled = track(ran.then((error) => afterRun(event, error, context, log, claim, retry, () => acknowledged)))
-    if (ackTimeout === false) return settled.then((error) => outcomeOf(error, retry))
-
-    const limit = deadline(ackTimeout)
-    return Promise.race([settled, limit.promise]).then((first) => {
-      limit.clear()
-      if (first !== TIMED_OUT) return outcomeOf(first, retry)
-      acknowledged = true
-      return ACCEPTED
+    // One promise for the answer, settled by whichever comes first: the handlers (and the claim's
+    // settling) or the acknowledgement deadline. The handlers stay counted as running until both
+    // are done, whatever the answer was.
+    started()
+    return new Promise<DeliveryOutcome>((resolve, reject) => {
+      let entry: Waiting | undefined
+      if (ackTimeout !== false) {
+        entry = { deadline: performance.now() + ackTimeout, acknowledge: () => { entry = undefined; resolve(ACCEPTED) } }
+        wait(entry)
+      }
+      const done = (error: WebhookHandlerError | undefined): void => {
+        if (entry !== undefined) stopWaiting(entry)
+        finished()
+        resolve(outcomeOf(error, retry))
+      }
+      const broke = (err: unknown): void => {
+        if (entry !== undefined) stopWaiting(entry)
+        finished()
+        reject(err)
+      }
+      ran.then((error) => {
+        const after = afterRun(event, error, context, log, claim, retry, entry === undefined && ackTimeout !== false)
+        if (isThenable(after)) after.then(done, broke)
+        else done(after)
+      }, broke)
     })
   }
 
@@ -256,7 +317,10 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
       return { status: 'invalid', error, retry: failures.length > 0 && type !== undefined && isRetried(type) }
     }
     const failures = router.runInvalid(invalid, context)
-    return isThenable(failures) ? track(failures.then(outcome)) : outcome(failures)
+    if (!isThenable(failures)) return outcome(failures)
+    const answered = failures.then(outcome)
+    track(answered)
+    return answered
   }
 
   /**
@@ -294,24 +358,21 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
     return deliverEvent(event, rawBody, context, log)
   }
 
-  async function drain (ms: number): Promise<boolean> {
-    if (running.size === 0) return true
-    const limit = deadline(ms)
-    try {
-      // What settles may start more (an onError report after a late failure): wait for that too.
-      while (running.size > 0) {
-        if (await Promise.race([Promise.allSettled([...running]), limit.promise]) === TIMED_OUT) return false
-      }
-      return true
-    } finally {
-      limit.clear()
-    }
+  function drain (ms: number): Promise<boolean> {
+    if (running === 0) return Promise.resolve(true)
+    return new Promise((resolve) => {
+      // What settles may start more (an onError report after a late failure): that is counted
+      // before what started it finishes, so the count reaches zero only when all is done.
+      const wake = (): void => { clearTimeout(timer); resolve(true) }
+      const timer = setTimeout(() => { onIdle.delete(wake); resolve(false) }, ms)
+      onIdle.add(wake)
+    })
   }
 
   return {
     deliver,
     hold,
     drain,
-    get running () { return running.size }
+    get running () { return running }
   }
 }
