@@ -221,16 +221,12 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
         entry = { deadline: performance.now() + ackTimeout, acknowledge: () => { entry = undefined; resolve(ACCEPTED) } }
         wait(entry)
       }
-      const done = (error: WebhookHandlerError | undefined): void => {
+      const leave = (): void => {
         if (entry !== undefined) stopWaiting(entry)
         finished()
-        resolve(outcomeOf(error, retry))
       }
-      const broke = (err: unknown): void => {
-        if (entry !== undefined) stopWaiting(entry)
-        finished()
-        reject(err)
-      }
+      const done = (error: WebhookHandlerError | undefined): void => { leave(); resolve(outcomeOf(error, retry)) }
+      const broke = (err: unknown): void => { leave(); reject(err) }
       ran.then((error) => {
         const after = afterRun(event, error, context, log, claim, retry, entry === undefined && ackTimeout !== false)
         if (isThenable(after)) after.then(done, broke)

@@ -109,6 +109,11 @@ export interface ElevenLabsWebhooksOptions {
   routeOptions?: WebhookRouteOptions | undefined
 }
 
+/** The Fastify route options `routeOptions` passes to the route as they are (`schema` is merged). */
+const PASSED_ROUTE_OPTIONS = ['config', 'logLevel', 'logSerializers', 'constraints', 'errorHandler', 'onRequest',
+  'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort'] as const
+const ROUTE_OPTIONS: ReadonlySet<string> = new Set([...PASSED_ROUTE_OPTIONS, 'schema'])
+
 /** Every "milliseconds" option, checked one way. */
 export function positiveMs (name: string, value: number): number {
   if (!Number.isFinite(value) || value <= 0) {
@@ -131,11 +136,12 @@ function checkQueue (queue: WebhookQueue | undefined): WebhookQueue | undefined 
   return queue
 }
 
-function checkPrefix (prefix: string | undefined): string | undefined {
-  if (prefix !== undefined && (typeof prefix !== 'string' || !prefix.startsWith('/'))) {
-    throw new WebhookConfigError(`The \`prefix\` option must be a string starting with "/", got ${JSON.stringify(prefix)}`)
+/** `path` and `prefix`: URL paths, as Fastify takes them. */
+function urlPath<T extends string | undefined> (name: string, value: T): T {
+  if (value !== undefined && (typeof value !== 'string' || !value.startsWith('/'))) {
+    throw new WebhookConfigError(`The \`${name}\` option must be a string starting with "/", got ${JSON.stringify(value)}`)
   }
-  return prefix
+  return value
 }
 
 function checkRouteOptions (route: WebhookRouteOptions | undefined): WebhookRouteOptions {
@@ -185,10 +191,7 @@ export function readOptions (opts: ElevenLabsWebhooksOptions) {
   if (secret === undefined || secret === '' || (Array.isArray(secret) && secret.length === 0)) {
     throw new WebhookConfigError('No ElevenLabs webhook secret: pass the `secret` option or set ELEVENLABS_WEBHOOK_SECRET (the dashboard shows it when you create the webhook)')
   }
-  const path = opts.path ?? DEFAULT_PATH
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw new WebhookConfigError(`The \`path\` option must be a string starting with "/", got ${JSON.stringify(path)}`)
-  }
+  const path = urlPath('path', opts.path ?? DEFAULT_PATH)
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT
   if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) {
     throw new WebhookConfigError(`The \`bodyLimit\` option must be a positive integer number of bytes, got ${bodyLimit}`)
@@ -208,15 +211,13 @@ export function readOptions (opts: ElevenLabsWebhooksOptions) {
     isAllowedSource: opts.allowedSources === undefined ? undefined : createSourceFilter(opts.allowedSources),
     requireHttps: opts.requireHttps ?? false,
     queue: checkQueue(opts.queue),
-    prefix: checkPrefix(opts.prefix),
+    prefix: urlPath('prefix', opts.prefix),
     routeOptions: checkRouteOptions(opts.routeOptions)
   }
 }
 
 /** The Fastify route options the webhook route takes from you (see the `routeOptions` option). */
-export interface WebhookRouteOptions extends Pick<RouteShorthandOptions,
-  'config' | 'logLevel' | 'logSerializers' | 'constraints' | 'errorHandler' | 'onRequest' | 'preValidation' |
-  'preHandler' | 'preSerialization' | 'onSend' | 'onResponse' | 'onTimeout' | 'onError' | 'onRequestAbort'> {
+export interface WebhookRouteOptions extends Pick<RouteShorthandOptions, (typeof PASSED_ROUTE_OPTIONS)[number]> {
   /** Documentation only (`hide`, `tags`, `summary`, `description`, `operationId`, `security`…). */
   schema?: WebhookRouteSchema | undefined
 }
@@ -225,6 +226,4 @@ export interface WebhookRouteOptions extends Pick<RouteShorthandOptions,
 export type WebhookRouteSchema = Omit<NonNullable<RouteShorthandOptions['schema']>, 'body' | 'querystring' | 'params' | 'headers'> &
   Record<string, unknown> & { body?: never, querystring?: never, params?: never, headers?: never }
 
-const ROUTE_OPTIONS = new Set(['config', 'logLevel', 'logSerializers', 'constraints', 'errorHandler', 'schema',
-  'onRequest', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onTimeout', 'onError', 'onRequestAbort'])
 const VALIDATING_SCHEMA_KEYS = ['body', 'querystring', 'params', 'headers']

@@ -158,9 +158,11 @@ export function createRouter<Ctx extends WebhookContext = WebhookContext> (optio
  * a `~kind` of its own, and TypeBox 0.34 cannot compile it: say so at boot, not on the first event.
  */
 function checkSchema (type: string, schema: TSchema): TSchema {
-  if (schema !== null && typeof schema === 'object' && Kind in schema) return schema
-  if (schema !== null && typeof schema === 'object' && '~kind' in schema) {
-    throw new WebhookConfigError(`The schema of "${type}" was made with typebox 1.x, which this plugin does not compile. Make event schemas with the Type this package exports (TypeBox 0.34): import { Type } from 'fastify-elevenlabs-webhooks'`)
+  if (typeof schema === 'object' && schema !== null) {
+    if (Kind in schema) return schema
+    if ('~kind' in schema) {
+      throw new WebhookConfigError(`The schema of "${type}" was made with typebox 1.x, which this plugin does not compile. Make event schemas with the Type this package exports (TypeBox 0.34): import { Type } from 'fastify-elevenlabs-webhooks'`)
+    }
   }
   throw new WebhookConfigError(`The schema of "${type}" is not a TypeBox schema: make it with the Type this package exports (import { Type } from 'fastify-elevenlabs-webhooks')`)
 }
