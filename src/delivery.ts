@@ -63,9 +63,10 @@ export interface DeliveryProcessor<Ctx> {
   deliver (rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome>
   /**
    * Counts a delivery as running from before it reaches `deliver` (its body may still be
-   * arriving) until the returned function is called, so that `drain` waits for it too.
+   * arriving) until `release()`, so that `drain` waits for it too. One release per hold.
    */
-  hold (): () => void
+  hold (): void
+  release (): void
   /**
    * Waits until nothing is running (work that starts while it waits included), at most `ms`.
    * Resolves false if some was still running.
@@ -108,16 +109,6 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   function track (work: PromiseLike<unknown>): void {
     started()
     work.then(finished, finished)
-  }
-
-  function hold (): () => void {
-    started()
-    let held = true
-    return () => {
-      if (!held) return
-      held = false
-      finished()
-    }
   }
 
   // Every delivery waits the same ackTimeout, so deadlines come in the order deliveries start:
@@ -367,7 +358,8 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
 
   return {
     deliver,
-    hold,
+    hold: started,
+    release: finished,
     drain,
     get running () { return running }
   }

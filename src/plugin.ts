@@ -97,12 +97,8 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     }
   })
 
-  const held = new WeakMap<FastifyRequest, () => void>()
-  // Called on response and on abort, maybe both: releasing twice is harmless.
-  const release = (request: FastifyRequest): void => { held.get(request)?.() }
-
   // The route lives in a child context so that its body parser and raw-body hook touch no other route.
-  const { config, schema, onRequest, preHandler, onResponse, onRequestAbort, ...route } = options.routeOptions
+  const { config, schema, onRequest, preHandler, ...route } = options.routeOptions
   await fastify.register(async function elevenlabsWebhookRoute (scope: FastifyInstance) {
     // An app that already uses fastify-raw-body (for another provider's webhooks) keeps its own;
     // registering it twice in one lineage is refused by fastify-raw-body.
@@ -122,8 +118,11 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
       schema: { hide: true, ...schema },
       // close() waits for a delivery from its first byte: one still arriving when the app
       // closes may yet be acknowledged and go on in the background.
-      onRequest: [function holdElevenLabsDelivery (request, _reply, done) {
-        held.set(request, processor.hold())
+      // Released when the response closes, once: sent, or its connection gone, whichever way (a
+      // client that leaves while its handlers run gets neither onResponse nor onRequestAbort).
+      onRequest: [function holdElevenLabsDelivery (_request, reply, done) {
+        processor.hold()
+        reply.raw.once('close', processor.release)
         done()
       // Before the body is read: a refused source costs no buffering. Only when asked for.
       }, ...(options.requireHttps || options.isAllowedSource !== undefined
@@ -137,14 +136,6 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
             done()
           }]
         : []), ...hooks(onRequest)],
-      onResponse: [function releaseElevenLabsDelivery (request, _reply, done) {
-        release(request)
-        done()
-      }, ...hooks(onResponse)],
-      onRequestAbort: [function abortElevenLabsDelivery (request, done) {
-        release(request)
-        done()
-      }, ...hooks(onRequestAbort)],
       preHandler: [function verifyElevenLabsSignature (request, _reply, done) {
         // The body parser's Buffer: the very bytes of this request's body stream.
         const bytes = request.body
@@ -167,7 +158,12 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
         } catch (err) {
           return fail(request, reply, err)
         }
-        if (isThenable(delivered)) return delivered.then((outcome) => respond(request, reply, outcome), (err) => fail(request, reply, err))
+        // Answered from here rather than by handing Fastify the promise, which it would wrap in
+        // one more of its own.
+        if (isThenable(delivered)) {
+          delivered.then((outcome) => { respond(request, reply, outcome) }, (err: unknown) => { fail(request, reply, err) })
+          return
+        }
         return respond(request, reply, delivered)
       }
     })

@@ -5,11 +5,12 @@
  * a job's context in a queue worker. `createRouter()` makes one for both.
  */
 import { Kind, type Static, type TSchema } from '@sinclair/typebox'
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type { TypeCheck } from '@sinclair/typebox/compiler'
 import { PayloadErrorCodes, WebhookConfigError, WebhookHandlerError, WebhookPayloadError } from './errors.js'
 import { checkEnvelope, parseEnvelope, type EventTimestamp, type WebhookEnvelope } from './envelope.js'
 import { isThenable, type MaybePromise } from './async.js'
 import { firstFailure } from './schema-errors.js'
+import { compileEventSchema } from './validator.js'
 import { eventIdOf } from './idempotency.js'
 import { eventSchemas, type EventSchemas } from './events/index.js'
 
@@ -186,7 +187,7 @@ export function buildRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rout
     if (validators.has(type)) {
       throw new WebhookConfigError(`The event type "${type}" is already defined; each type has one schema`)
     }
-    validators.set(type, TypeCompiler.Compile(checkSchema(type, schema)))
+    validators.set(type, compileEventSchema(type, checkSchema(type, schema)))
   }
   for (const [type, schema] of Object.entries<TSchema>(schemas)) addSchema(type, schema)
 
@@ -243,18 +244,16 @@ export function buildRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rout
   }
 
   function run (envelope: WebhookEnvelope, context: Ctx): MaybePromise<WebhookHandlerError | undefined> {
-    const selected = handlers.get(envelope.type) ?? []
-    const failures = callAll([...selected, ...anyHandlers], (handler) => handler(envelope as never, context))
-    const outcome = (errors: unknown[]): WebhookHandlerError | undefined => errors.length === 0 ? undefined : new WebhookHandlerError(envelope, errors, eventIdOf(envelope))
-    return isThenable(failures) ? failures.then(outcome) : outcome(failures)
+    return callAll([handlers.get(envelope.type) ?? NONE, anyHandlers], envelope as never, context,
+      (errors) => errors.length === 0 ? undefined : new WebhookHandlerError(envelope, errors, eventIdOf(envelope)))
   }
 
   async function reportError (error: WebhookHandlerError, context: Ctx): Promise<unknown[]> {
-    return await callAll(errorHandlers, (handler) => handler(error, context))
+    return await callAll([errorHandlers], error, context, failuresOf)
   }
 
   function runInvalid (invalid: InvalidWebhookEvent, context: Ctx): MaybePromise<unknown[]> {
-    return callAll(invalidHandlers, (handler) => handler(invalid, context))
+    return callAll([invalidHandlers], invalid, context, failuresOf)
   }
 
   /** Logs what a hook threw, through the context's logger when it has one. */
@@ -294,23 +293,35 @@ export function buildRouter<S extends EventSchemaMap<S>, Ctx> (schemas: S): Rout
   return internals
 }
 
+const NONE: readonly never[] = []
+const failuresOf = (failures: unknown[]): unknown[] => failures
+
 /**
- * Starts `call` on every item at once and collects what threw or rejected, once all have
- * settled: synchronously when none returned a promise (sync handlers cost no promise).
+ * Starts every hook of `lists` at once with (`arg`, `context`) and hands what threw or rejected,
+ * once all have settled, to `done`: synchronously when none returned a promise (sync handlers
+ * cost no promise), after one `then` when one did (the usual single async handler).
  */
-function callAll<H> (items: Iterable<H>, call: (item: H) => unknown): MaybePromise<unknown[]> {
+function callAll<A, C, R> (lists: ReadonlyArray<Iterable<(arg: A, context: C) => unknown>>, arg: A, context: C, done: (failures: unknown[]) => R): MaybePromise<R> {
   const failures: unknown[] = []
-  let pending: Array<PromiseLike<void>> | undefined
+  let first: PromiseLike<unknown> | undefined
+  let more: Array<PromiseLike<void>> | undefined
   const fail = (err: unknown): void => { failures.push(err) }
-  for (const item of items) {
-    try {
-      const result = call(item)
-      if (isThenable(result)) (pending ??= []).push(result.then(undefined, fail))
-    } catch (err) {
-      fail(err)
+  for (const list of lists) {
+    for (const hook of list) {
+      try {
+        const result = hook(arg, context)
+        if (!isThenable(result)) continue
+        if (first === undefined) first = result
+        else (more ??= []).push(result.then(undefined, fail))
+      } catch (err) {
+        fail(err)
+      }
     }
   }
-  return pending === undefined ? failures : Promise.all(pending).then(() => failures)
+  if (first === undefined) return done(failures)
+  if (more === undefined) return first.then(() => done(failures), (err: unknown) => { fail(err); return done(failures) })
+  more.push(first.then(undefined, fail))
+  return Promise.all(more).then(() => done(failures))
 }
 
 /** `onAny`, `onError`, `onInvalid`: checks the hook, adds it to `set`, returns its remover. */

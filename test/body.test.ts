@@ -180,7 +180,7 @@ t.test('a signed body behind a byte-order mark is verified over those bytes, the
 })
 
 t.test('over real HTTP: a client that disconnects mid-body runs nothing, and the server carries on', async (t) => {
-  const { app, logs } = await build()
+  const { app, logs } = await build({ closeTimeout: 2000 })
   let ran = 0
   app.elevenlabs.onAny(() => { ran++ })
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
@@ -199,6 +199,38 @@ t.test('over real HTTP: a client that disconnects mid-body runs nothing, and the
   const res = await fetch(`${address}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'elevenlabs-signature': signature() }, body })
   t.equal(res.status, 200)
   t.equal(ran, 1, 'only the complete delivery ran')
+  // Each request released its hold on close() exactly once, the cut one included (its abort and
+  // its error answer both release it): close finds nothing running and waits for nothing.
+  await app.close()
+  t.notOk(logs.some((line) => String(line.msg).includes('still running after closeTimeout')), 'close waited for nothing')
+})
+
+t.test('over real HTTP: a client that disconnects while its handler runs releases close() once', async (t) => {
+  const { app, logs } = await build({ closeTimeout: 2000 })
+  let finish = (): void => {}
+  let started = (): void => {}
+  const running = new Promise<void>((resolve) => { started = resolve })
+  app.elevenlabs.on('voice.cloned', async () => {
+    started()
+    await new Promise<void>((resolve) => { finish = resolve })
+  })
+  const address = await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = new URL(address)
+  const socket = connect(Number(port), '127.0.0.1', () => {
+    socket.write(`POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nElevenLabs-Signature: ${signature()}\r\n\r\n`)
+    socket.end(body)
+  })
+  socket.on('error', () => {})
+  await running
+  socket.destroy()
+  // The abort is seen (onRequestAbort), then the handler ends and its answer goes nowhere (onResponse).
+  for (let i = 0; i < 100 && !logs.some((line) => String(line.msg).includes('aborted')); i++) await sleep(10)
+  finish()
+  await sleep(50)
+  // Released once, not twice: a second release would leave the count below zero, and close
+  // would wait out closeTimeout for deliveries that are not there.
+  await app.close()
+  t.notOk(logs.some((line) => String(line.msg).includes('still running after closeTimeout')), 'close waited for nothing')
 })
 
 t.test('the parser alone: done exactly once, no listener left behind, nothing read past Content-Length over the limit', async (t) => {

@@ -288,6 +288,16 @@ t.test('__proto__ and constructor.prototype keys follow the app\'s onProtoPoison
   t.same((await run({}, `"${audio}"`)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_ENVELOPE'], 'large: not an object')
   t.same((await run({ onConstructorPoisoning: 'remove' }, constructed)).seen.map((data) => Object.hasOwn(data, 'constructor')), [false])
   t.same((await run({ onConstructorPoisoning: 'ignore' }, constructed)).answer, { success: true })
+  // The keys spelt with \u escapes are the same keys to JSON.parse, and refused the same way.
+  t.same((await run({}, String.raw`{"type":"voice.cloned","data":{"voice_id":"v","\u005f_proto__":{"isAdmin":true}}}`)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_JSON'], 'an escaped __proto__')
+  t.same((await run({}, String.raw`{"type":"voice.cloned","data":{"voice_id":"v","c\u006fnstructor":{"prototype":{"isAdmin":true}}}}`)).invalid, ['ELEVENLABS_PAYLOAD_INVALID_JSON'], 'an escaped constructor')
+  // Neither word as a key: nothing to refuse, escapes or not.
+  const escaped = await run({}, String.raw`{"type":"voice.cloned","data":{"voice_id":"caf\u00e9","name":"constructor","labels":["__proto__"]}}`)
+  t.same(escaped.answer, { success: true }, 'the words as values, an escape elsewhere')
+  t.same(escaped.seen, [{ voice_id: 'café', name: 'constructor', labels: ['__proto__'] }])
+  const words = await run({}, '{"type":"voice.cloned","data":{"voice_id":"v","name":"prototype","constructor":"a prototype","labels":["__proto__"]}}')
+  t.same(words.answer, { success: true }, 'the words as values, no escape')
+  t.same(words.seen, [{ voice_id: 'v', name: 'prototype', constructor: 'a prototype', labels: ['__proto__'] }])
 })
 
 t.test('an unknown type is acknowledged with 200, logged as a warning, and seen by onAny', async (t) => {
