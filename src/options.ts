@@ -130,7 +130,7 @@ function stringList (name: string, value: readonly string[]): ReadonlySet<string
 }
 
 function checkQueue (queue: WebhookQueue | undefined): WebhookQueue | undefined {
-  if (queue !== undefined && (queue === null || typeof queue.add !== 'function' || typeof queue.getJobState !== 'function')) {
+  if (queue !== undefined && (queue === null || typeof queue.add !== 'function' || typeof queue.getJob !== 'function')) {
     throw new WebhookConfigError('The `queue` option must be a BullMQ Queue (new Queue(name, { connection }) from bullmq)')
   }
   return queue

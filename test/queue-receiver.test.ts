@@ -55,6 +55,54 @@ t.test('a delivery answered 200 is a job in Redis: named after its type, its exa
   t.equal(await queue.getWaitingCount(), 1)
 })
 
+/** The names of the Redis commands in RESP bytes a client sent (arrays of bulk strings). */
+function commandNames (bytes: Buffer): string[] {
+  const names: string[] = []
+  let at = 0
+  const line = (): string => {
+    const end = bytes.indexOf('\r\n', at)
+    const text = bytes.subarray(at, end).toString('latin1')
+    at = end + 2
+    return text
+  }
+  while (at < bytes.length) {
+    const count = Number(line().slice(1))
+    for (let i = 0; i < count; i++) {
+      const length = Number(line().slice(1))
+      if (i === 0) names.push(bytes.subarray(at, at + length).toString('latin1').toUpperCase())
+      at += length + 2
+    }
+  }
+  return names
+}
+
+t.test('a receipt asks Redis two things whatever the backlog: the job\'s own hash and the add; no waiting list is searched', async (t) => {
+  const redis = await connectRedis(t)
+  if (redis === undefined) return
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port })
+  t.teardown(() => proxy.stop())
+  const viaProxy = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null })
+  t.teardown(() => { viaProxy.disconnect() })
+  const queue = new Queue(`test-queue-${randomUUID()}`, { connection: viaProxy })
+  t.teardown(async () => {
+    await queue.obliterate({ force: true })
+    await queue.close()
+  })
+  // A backlog, as when the workers fall behind: BullMQ's getJobState would search all of it
+  // (LPOS on the waiting list) for every event that is not a copy.
+  for (let i = 0; i < 5; i++) await queue.addBulk(Array.from({ length: 1000 }, (_, j) => ({ name: 'backlog', data: { n: i * 1000 + j } })))
+  const { app } = await build({ queue })
+  t.same((await app.inject(signed(transcription()))).json(), { success: true, queued: true }, 'a first event, which loads the scripts')
+  const event = transcription()
+  proxy.sent.length = 0
+  t.same((await app.inject(signed(event))).json(), { success: true, queued: true })
+  t.same(commandNames(Buffer.concat(proxy.sent)), ['HGETALL', 'EVALSHA'], 'one hash read, one script: the add')
+  proxy.sent.length = 0
+  t.same((await app.inject(signed(event))).json(), { success: true, duplicate: true })
+  t.same(commandNames(Buffer.concat(proxy.sent)), ['HGETALL', 'EVALSHA'], 'the same for a copy')
+  t.equal(await queue.getWaitingCount(), 5002)
+})
+
 t.test('the queue\'s own defaultJobOptions win over this package\'s defaults', async (t) => {
   const queue = await testQueue(t, { defaultJobOptions: { attempts: 3, removeOnComplete: 100 } })
   if (queue === undefined) return

@@ -7,6 +7,8 @@ export interface TcpProxy {
   readonly port: number
   /** Client connections accepted so far. */
   readonly connections: number
+  /** Every chunk the clients sent upstream, in order; empty it to watch what comes next. */
+  readonly sent: Buffer[]
   /**
    * The next data the upstream sends to a client is thrown away and that client's connection is
    * reset (RST): the upstream has done the work, the client never hears of it. Resolves once it
@@ -25,6 +27,7 @@ export async function startTcpProxy (upstream: { host: string, port: number }): 
   let port = 0
   let connections = 0
   let drop: (() => void) | undefined
+  const sent: Buffer[] = []
 
   function relay (client: net.Socket): void {
     connections++
@@ -39,7 +42,10 @@ export async function startTcpProxy (upstream: { host: string, port: number }): 
         target.destroy()
       })
     }
-    client.on('data', (chunk: Buffer) => { target.write(chunk) })
+    client.on('data', (chunk: Buffer) => {
+      sent.push(chunk)
+      target.write(chunk)
+    })
     target.on('data', (chunk: Buffer) => {
       if (drop === undefined) {
         client.write(chunk)
@@ -76,6 +82,7 @@ export async function startTcpProxy (upstream: { host: string, port: number }): 
   return {
     get port () { return port },
     get connections () { return connections },
+    sent,
     dropNextReply: () => new Promise((resolve) => { drop = resolve }),
     stop,
     start

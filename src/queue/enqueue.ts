@@ -17,13 +17,13 @@ export function createHandOff (queue: WebhookQueue, ttlMs: number): HandOff {
       return 'queued'
     }
     const jobId = jobIdOf(key)
-    // BullMQ ignores an add whose id exists, without saying so, so the state is asked for too, in
-    // the same round trip: both are sent at once on the queue's one connection, the state first
+    // BullMQ ignores an add whose id exists, without saying so, so the job is looked up too, in
+    // the same round trip: both are sent at once on the queue's one connection, the lookup first
     // (its call is made first and reaches Redis first), so it tells whether the job was there
-    // before this add. Two copies at the same moment may both be told "queued"; there is still
-    // one job.
-    const [state] = await Promise.all([queue.getJobState(jobId), queue.add(event.type, data, { ...options, jobId })])
-    if (state !== 'unknown') return 'duplicate'
-    return 'queued'
+    // before this add. The lookup reads the job's own hash, whatever the backlog; BullMQ's
+    // getJobState would search the waiting list, a cost that grows with every job waiting.
+    // Two copies at the same moment may both be told "queued"; there is still one job.
+    const [existing] = await Promise.all([queue.getJob(jobId), queue.add(event.type, data, { ...options, jobId })])
+    return existing === undefined ? 'queued' : 'duplicate'
   }
 }

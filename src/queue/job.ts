@@ -26,7 +26,7 @@ export interface WebhookQueue {
   /** BullMQ's `defaultJobOptions` of the queue: what the user set wins over this package's defaults. */
   readonly defaultJobOptions: object
   add (name: string, data: WebhookJobData, opts?: object): Promise<{ id?: string | undefined }>
-  getJobState (jobId: string): Promise<string>
+  getJob (jobId: string): Promise<object | undefined>
 }
 
 /**
