@@ -4,6 +4,7 @@
  * Framework-free; the plugin turns outcomes into replies. When the handlers and the store are
  * synchronous, so is all of this: no promise, no timer on the way.
  */
+import { performance } from 'node:perf_hooks'
 import type { WebhookEnvelope } from './envelope.js'
 import { WebhookRetryableError, type WebhookHandlerError, type WebhookPayloadError } from './errors.js'
 import { DEFAULT_STORE_TIMEOUT_MS, eventIdOf, newClaimToken, type ResolvedIdempotency } from './idempotency.js'

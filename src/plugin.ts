@@ -122,7 +122,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
       // client that leaves while its handlers run gets neither onResponse nor onRequestAbort).
       onRequest: [function holdElevenLabsDelivery (_request, reply, done) {
         processor.hold()
-        reply.raw.once('close', processor.release)
+        reply.raw.on('close', processor.release)
         done()
       // Before the body is read: a refused source costs no buffering. Only when asked for.
       }, ...(options.requireHttps || options.isAllowedSource !== undefined
