@@ -76,6 +76,40 @@ function sha256Micros (body) {
   return median(times)
 }
 
+// Queue mode's other process: what Redis spends per event, from its own counters (INFO), read
+// before and after each measured round of (f) and before the queue is emptied.
+let redis
+async function redisStats () {
+  if (redis === undefined) {
+    const { Redis } = await import('ioredis')
+    redis = new Redis({ host: '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) })
+  }
+  const info = await redis.info()
+  const field = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)[1])
+  const commands = {}
+  for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+),usec=(\d+)/gm)) commands[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) }
+  return { cpuUs: (field('used_cpu_user') + field('used_cpu_sys')) * 1e6, commands }
+}
+function addRedisWork (work, before, after, events) {
+  work.cpuUs += after.cpuUs - before.cpuUs
+  work.events += events
+  for (const [name, c] of Object.entries(after.commands)) {
+    const b = before.commands[name] ?? { calls: 0, usec: 0 }
+    const w = work.commands[name] ??= { calls: 0, usec: 0 }
+    w.calls += c.calls - b.calls
+    w.usec += c.usec - b.usec
+  }
+}
+function redisPerEvent (work) {
+  const commands = {}
+  // The receiver's commands; the stats reads themselves (info) and the rest are left out.
+  for (const name of ['hgetall', 'evalsha']) {
+    const c = work.commands[name]
+    if (c !== undefined && c.calls > 0) commands[name] = { perEvent: c.calls / work.events, usPerCall: c.usec / c.calls }
+  }
+  return { cpuUs: work.cpuUs / work.events, commands }
+}
+
 const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, connections, payloads: [] }
 let next = 0
 
@@ -92,11 +126,14 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   for (const target of targets) { next = run(target, 2).next; await reset(target) } // warm-up, not recorded
   for (const child of servers.values()) child.kill('SIGUSR2') // start counting CPU from here
   const runs = new Map(targets.map((t) => [t.id, []]))
+  const redisWork = { cpuUs: 0, events: 0, commands: {} }
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + round) % targets.length])
     for (const target of order) {
+      const before = target.resetAfterRound === true ? await redisStats() : undefined
       const r = run(target, duration)
+      if (before !== undefined) addRedisWork(redisWork, before, await redisStats(), r.total)
       if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
       next = r.next
       await reset(target)
@@ -119,7 +156,8 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       p99: typical('p99'),
       errors: rs.reduce((sum, r) => sum + r.errors, 0),
       cpuUsPerRequest: cpu.get(target.id)?.usPerRequest ?? NaN,
-      peakRssMiB: peaks.get(target.id)
+      peakRssMiB: peaks.get(target.id),
+      ...(target.resetAfterRound === true ? { redis: redisPerEvent(redisWork) } : {})
     }
   })
   const floor = rows.find((r) => r.id === 'a') ?? rows[0]
@@ -153,7 +191,12 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   }
   results.payloads.at(-1).ratios = ratios
   process.stdout.write(`SHA-256 over this body: ${sha256Us.toFixed(1)} µs here. Ratios: ${Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}\n`)
+  const queued = row('f')?.redis
+  if (queued !== undefined) {
+    process.stdout.write(`(f), Redis per event: ${queued.cpuUs.toFixed(0)} µs of CPU; ${Object.entries(queued.commands).map(([name, c]) => `${name} ${c.perEvent.toFixed(2)} per event at ${c.usPerCall.toFixed(1)} µs each`).join(', ')}\n`)
+  }
 }
+await redis?.quit()
 
 mkdirSync(new URL('results/', here), { recursive: true })
 writeFileSync(new URL('results/latest.json', here), JSON.stringify(results, null, 2) + '\n')
