@@ -84,7 +84,7 @@ async function redisStats () {
     const { Redis } = await import('ioredis')
     redis = new Redis({ host: '127.0.0.1', port: Number(process.env.REDIS_PORT ?? 6379) })
   }
-  const info = await redis.info()
+  const info = await redis.info('all')
   const field = (name) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)[1])
   const commands = {}
   for (const m of info.matchAll(/^cmdstat_(\w+):calls=(\d+),usec=(\d+)/gm)) commands[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) }
