@@ -13,7 +13,7 @@ import elevenlabsWebhooks, { type WebhookJobData } from '../src/index.js'
 import { jobIdOf } from '../src/queue/job.js'
 import { build, secret, signed } from './helpers.js'
 import { connectRedis } from './redis.js'
-import { startTcpProxy } from './tcp-proxy.js'
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.js'
 
 const port = Number(process.env.TEST_REDIS_PORT ?? 6379)
 const connection = { host: '127.0.0.1', port }
@@ -55,6 +55,29 @@ t.test('a delivery answered 200 is a job in Redis: named after its type, its exa
   t.equal(await queue.getWaitingCount(), 1)
 })
 
+/**
+ * A queue of its own whose connection goes through a TCP proxy in front of the real Redis, for
+ * faults and for watching what the receiver sends; emptied over a direct connection at the end
+ * (the proxy may be stopped by then). Undefined (skipped) without Redis.
+ */
+async function proxiedQueue (t: Test): Promise<{ proxy: TcpProxy, viaProxy: Redis, queue: Queue } | undefined> {
+  const redis = await connectRedis(t)
+  if (redis === undefined) return undefined
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port })
+  t.teardown(() => proxy.stop())
+  const viaProxy = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null })
+  viaProxy.on('error', () => {}) // a test may stop the proxy on purpose
+  t.teardown(() => { viaProxy.disconnect() })
+  const queue = new Queue(`test-queue-${randomUUID()}`, { connection: viaProxy })
+  t.teardown(async () => {
+    const cleaner = new Queue(queue.name, { connection })
+    await cleaner.obliterate({ force: true })
+    await cleaner.close()
+    await queue.close()
+  })
+  return { proxy, viaProxy, queue }
+}
+
 /** The names of the Redis commands in RESP bytes a client sent (arrays of bulk strings). */
 function commandNames (bytes: Buffer): string[] {
   const names: string[] = []
@@ -77,17 +100,9 @@ function commandNames (bytes: Buffer): string[] {
 }
 
 t.test('a receipt asks Redis two things whatever the backlog: the job\'s own hash and the add; no waiting list is searched', async (t) => {
-  const redis = await connectRedis(t)
-  if (redis === undefined) return
-  const proxy = await startTcpProxy({ host: '127.0.0.1', port })
-  t.teardown(() => proxy.stop())
-  const viaProxy = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null })
-  t.teardown(() => { viaProxy.disconnect() })
-  const queue = new Queue(`test-queue-${randomUUID()}`, { connection: viaProxy })
-  t.teardown(async () => {
-    await queue.obliterate({ force: true })
-    await queue.close()
-  })
+  const proxied = await proxiedQueue(t)
+  if (proxied === undefined) return
+  const { proxy, queue } = proxied
   // A backlog, as when the workers fall behind: BullMQ's getJobState would search all of it
   // (LPOS on the waiting list) for every event that is not a copy.
   for (let i = 0; i < 5; i++) await queue.addBulk(Array.from({ length: 1000 }, (_, j) => ({ name: 'backlog', data: { n: i * 1000 + j } })))
@@ -183,20 +198,9 @@ t.test('a receiver killed right after its answer: the event is in Redis, and a w
 })
 
 t.test('Redis unreachable: 503 with Retry-After within the bound, logged with type and id, nothing answered 200 that was not written; Redis back: the next delivery is queued, no restart', async (t) => {
-  const redis = await connectRedis(t)
-  if (redis === undefined) return
-  const proxy = await startTcpProxy({ host: '127.0.0.1', port })
-  t.teardown(() => proxy.stop())
-  const viaProxy = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null })
-  viaProxy.on('error', () => {}) // the proxy is stopped on purpose
-  t.teardown(() => { viaProxy.disconnect() })
-  const queue = new Queue(`test-queue-${randomUUID()}`, { connection: viaProxy })
-  t.teardown(async () => {
-    const cleaner = new Queue(queue.name, { connection })
-    await cleaner.obliterate({ force: true })
-    await cleaner.close()
-    await queue.close()
-  })
+  const proxied = await proxiedQueue(t)
+  if (proxied === undefined) return
+  const { proxy, viaProxy, queue } = proxied
   await queue.waitUntilReady()
   const { app, logs } = await build({ queue, idempotency: { storeTimeout: 200 } })
   await proxy.stop()
