@@ -16,8 +16,9 @@ export const benchServers = [
   { id: 'c', name: 'Express 5 + official SDK', file: 'servers/express-sdk.mjs' },
   { id: 'd', name: 'proposal: (b) without fastify-raw-body', file: 'servers/plugin-parser-bytes.mjs' },
   { id: 'e', name: 'verification only, body read as (b) reads it', file: 'servers/verify-only.mjs' },
-  // Needs Redis on 127.0.0.1:6379; its queue is emptied after every round (resetAfterRound).
-  { id: 'f', name: 'queue mode: (b) writing each event to BullMQ', file: 'servers/queue.mjs', resetAfterRound: true }
+  // Needs Redis on 127.0.0.1:6379; its queue is emptied after every round (resetAfterRound), and
+  // bench/run.mjs reads what Redis spent on it (redis).
+  { id: 'f', name: 'queue mode: (b) writing each event to BullMQ', file: 'servers/queue.mjs', resetAfterRound: true, redis: true }
 ]
 
 /** The servers named in BENCH_SERVERS (ids, comma-separated), or `defaults`' ids. */

@@ -131,7 +131,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + round) % targets.length])
     for (const target of order) {
-      const before = target.resetAfterRound === true ? await redisStats() : undefined
+      const before = target.redis === true ? await redisStats() : undefined
       const r = run(target, duration)
       if (before !== undefined) addRedisWork(redisWork, before, await redisStats(), r.total)
       if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
@@ -157,7 +157,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       errors: rs.reduce((sum, r) => sum + r.errors, 0),
       cpuUsPerRequest: cpu.get(target.id)?.usPerRequest ?? NaN,
       peakRssMiB: peaks.get(target.id),
-      ...(target.resetAfterRound === true ? { redis: redisPerEvent(redisWork) } : {})
+      ...(target.redis === true ? { redis: redisPerEvent(redisWork) } : {})
     }
   })
   const floor = rows.find((r) => r.id === 'a') ?? rows[0]

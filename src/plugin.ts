@@ -116,10 +116,9 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
       config: { ...config, rawBody: true },
       // Out of the API docs unless asked for, as @fastify/cors does with its OPTIONS route.
       schema: { hide: true, ...schema },
-      // close() waits for a delivery from its first byte: one still arriving when the app
-      // closes may yet be acknowledged and go on in the background.
-      // Released when the response closes, once: sent, or its connection gone, whichever way (a
-      // client that leaves while its handlers run gets neither onResponse nor onRequestAbort).
+      // close() waits for a delivery from its first byte (one still arriving when the app closes
+      // may yet be acknowledged) until its response closes, which it does once, sent or cut off:
+      // a client that leaves while its handlers run gets neither onResponse nor onRequestAbort.
       onRequest: [function holdElevenLabsDelivery (_request, reply, done) {
         processor.hold()
         reply.raw.on('close', processor.release)

@@ -31,10 +31,7 @@ export function compileEventSchema (type: string, schema: TSchema): TypeCheck<TS
     if (nested && out[Kind] === 'Object' && out.$id === undefined) out.$id = `fastify-elevenlabs-webhooks/${type}/${count++}`
     return out
   }
-  const copyEach = (map: unknown): Record<string, unknown> => {
-    const out: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(map as Record<string, unknown>)) out[key] = copy(value, true)
-    return out
-  }
+  const copyEach = (map: unknown): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(map as Record<string, unknown>).map(([key, value]) => [key, copy(value, true)]))
   return TypeCompiler.Compile(copy(schema, false) as TSchema)
 }

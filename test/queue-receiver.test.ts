@@ -60,10 +60,10 @@ t.test('a delivery answered 200 is a job in Redis: named after its type, its exa
  * faults and for watching what the receiver sends; emptied over a direct connection at the end
  * (the proxy may be stopped by then). Undefined (skipped) without Redis.
  */
-async function proxiedQueue (t: Test): Promise<{ proxy: TcpProxy, viaProxy: Redis, queue: Queue } | undefined> {
+async function proxiedQueue (t: Test, options: { record?: boolean } = {}): Promise<{ proxy: TcpProxy, viaProxy: Redis, queue: Queue } | undefined> {
   const redis = await connectRedis(t)
   if (redis === undefined) return undefined
-  const proxy = await startTcpProxy({ host: '127.0.0.1', port })
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port }, options)
   t.teardown(() => proxy.stop())
   const viaProxy = new Redis({ host: '127.0.0.1', port: proxy.port, maxRetriesPerRequest: null })
   viaProxy.on('error', () => {}) // a test may stop the proxy on purpose
@@ -100,7 +100,7 @@ function commandNames (bytes: Buffer): string[] {
 }
 
 t.test('a receipt asks Redis two things whatever the backlog: the job\'s own hash and the add; no waiting list is searched', async (t) => {
-  const proxied = await proxiedQueue(t)
+  const proxied = await proxiedQueue(t, { record: true })
   if (proxied === undefined) return
   const { proxy, queue } = proxied
   // A backlog, as when the workers fall behind: BullMQ's getJobState would search all of it

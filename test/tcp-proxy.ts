@@ -7,7 +7,7 @@ export interface TcpProxy {
   readonly port: number
   /** Client connections accepted so far. */
   readonly connections: number
-  /** Every chunk the clients sent upstream, in order; empty it to watch what comes next. */
+  /** With `record`: every chunk the clients sent upstream, in order; empty it to watch what comes next. */
   readonly sent: Buffer[]
   /**
    * The next data the upstream sends to a client is thrown away and that client's connection is
@@ -21,7 +21,7 @@ export interface TcpProxy {
   start: () => Promise<void>
 }
 
-export async function startTcpProxy (upstream: { host: string, port: number }): Promise<TcpProxy> {
+export async function startTcpProxy (upstream: { host: string, port: number }, options: { record?: boolean } = {}): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>()
   let server: net.Server | undefined
   let port = 0
@@ -43,7 +43,7 @@ export async function startTcpProxy (upstream: { host: string, port: number }): 
       })
     }
     client.on('data', (chunk: Buffer) => {
-      sent.push(chunk)
+      if (options.record === true) sent.push(chunk)
       target.write(chunk)
     })
     target.on('data', (chunk: Buffer) => {
