@@ -24,7 +24,10 @@ const NPM = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error']
 
 async function sh (cmd: string, args: string[], cwd: string, input?: string): Promise<{ stdout: string, stderr: string, code: number }> {
   return await new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['pipe', 'pipe', 'pipe'] })
+    // The apps read their secret from the environment as real ones do: set here, so that one a
+    // developer exported for the CLI (the README's quick start) does not leak into them.
+    const env = { ...process.env, NODE_OPTIONS: '', ELEVENLABS_WEBHOOK_SECRET: 'wsec_package' }
+    const child = spawn(cmd, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
