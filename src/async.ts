@@ -9,6 +9,9 @@ export function isThenable<T> (value: MaybePromise<T>): value is PromiseLike<T> 
   return typeof (value as PromiseLike<T> | null | undefined)?.then === 'function'
 }
 
+/** For a rejection that is handled elsewhere, or that nothing can be done about. */
+export const ignore = (): void => {}
+
 export const TIMED_OUT = Symbol('timed out')
 
 /** A promise that resolves to TIMED_OUT after `ms`, and a way to cancel it. */

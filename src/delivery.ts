@@ -10,7 +10,7 @@ import { WebhookRetryableError, type WebhookHandlerError, type WebhookPayloadErr
 import { DEFAULT_STORE_TIMEOUT_MS, eventIdOf, newClaimToken, type ResolvedIdempotency } from './idempotency.js'
 import type { EventRunner, InvalidWebhookEvent } from './router.js'
 import type { ClaimState } from './stores/store.js'
-import { isThenable, withTimeout, type MaybePromise } from './async.js'
+import { ignore, isThenable, withTimeout, type MaybePromise } from './async.js'
 import type { HandOff } from './queue/enqueue.js'
 
 export interface DeliveryLogger {
@@ -287,7 +287,7 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
         // whole lease, during which every retry would be told 429. Released now, and again if
         // it answers 'claimed' later (it may land after the first release).
         settleClaim(claim, false, event, log)
-        late.then((found) => { if (found === 'claimed') settleClaim(claim, false, event, log) }, () => {})
+        late.then((found) => { if (found === 'claimed') settleClaim(claim, false, event, log) }, ignore)
         return claimFailed(err, event, context, log, claim, retry)
       })
   }

@@ -118,6 +118,59 @@ t.test('a receipt asks Redis two things whatever the backlog: the job\'s own has
   t.equal(await queue.getWaitingCount(), 5002)
 })
 
+/** Counts the writes to a socket from here on: what reaches the kernel as one write or writev. */
+function countWrites (socket: { _write: (...args: never[]) => void, _writev?: (...args: never[]) => void }): { readonly count: number } {
+  const counter = { count: 0 }
+  for (const name of ['_write', '_writev'] as const) {
+    const original = socket[name]!
+    socket[name] = function (this: unknown, ...args: never[]) {
+      counter.count++
+      return original.apply(this, args)
+    }
+  }
+  return counter
+}
+
+t.test('a receipt\'s lookup and add leave in one write to Redis, and those of events received together share it', async (t) => {
+  const proxied = await proxiedQueue(t, { record: true })
+  if (proxied === undefined) return
+  const { proxy, viaProxy, queue } = proxied
+  const { app } = await build({ queue })
+  t.same((await app.inject(signed(transcription()))).json(), { success: true, queued: true }, 'a first event, which loads the scripts')
+  const writes = countWrites(viaProxy.stream as unknown as Parameters<typeof countWrites>[0])
+  proxy.sent.length = 0
+  const event = transcription()
+  t.same((await app.inject(signed(event))).json(), { success: true, queued: true })
+  t.equal(writes.count, 1, 'one write')
+  t.same(commandNames(Buffer.concat(proxy.sent)), ['HGETALL', 'EVALSHA'], 'the lookup first, then the add')
+  t.same((await app.inject(signed(event))).json(), { success: true, duplicate: true }, 'a copy is still told apart')
+  t.equal(writes.count, 2)
+
+  // Three deliveries at once, as under load: their bodies read in one turn of the event loop.
+  const answers = await Promise.all([transcription(), transcription(), transcription()].map((e) => app.inject(signed(e))))
+  t.same(answers.map((res) => res.json()), Array(3).fill({ success: true, queued: true }))
+  t.equal(writes.count - 2, 1, 'three receipts, one write')
+  t.equal(await queue.getWaitingCount(), 5)
+})
+
+t.test('a queue that is not a BullMQ Queue on ioredis (a wrapper of the app\'s) is used through its add and getJob alone', async (t) => {
+  const queue = await testQueue(t)
+  if (queue === undefined) return
+  const calls: string[] = []
+  const wrapper = {
+    name: queue.name,
+    defaultJobOptions: queue.defaultJobOptions,
+    add: async (name: string, data: WebhookJobData, opts?: object) => { calls.push('add'); return await queue.add(name, data, opts) },
+    getJob: async (id: string) => { calls.push('getJob'); return await queue.getJob(id) }
+  }
+  const { app } = await build({ queue: wrapper as unknown as Queue })
+  const event = transcription()
+  t.same((await app.inject(signed(event))).json(), { success: true, queued: true })
+  t.same((await app.inject(signed(event))).json(), { success: true, duplicate: true })
+  t.same(calls.sort(), ['add', 'add', 'getJob', 'getJob'])
+  t.equal(await queue.getWaitingCount(), 1)
+})
+
 t.test('the queue\'s own defaultJobOptions win over this package\'s defaults', async (t) => {
   const queue = await testQueue(t, { defaultJobOptions: { attempts: 3, removeOnComplete: 100 } })
   if (queue === undefined) return
