@@ -5,12 +5,12 @@
 // generator), and valgrind hides the CPU's SHA extensions (SHA-256 runs OpenSSL's AVX2 code), so
 // it complements `npm run bench`; it does not replace it.
 //
-// Each server runs under callgrind and answers distinct signed events sent one after another over
-// one keep-alive connection: a warm-up of W events, then N events between two readings of its
-// counters (callgrind_control). The main thread's count over N is the request path; all threads'
+// Each server runs under callgrind and answers distinct signed events sent over C keep-alive
+// connections at once, as the load test sends them: a warm-up of W events, then N events between
+// two readings of its counters (callgrind_control). The main thread's count over N is the request path; all threads'
 // adds what V8 does beside it (compiling, collecting garbage), which a longer warm-up lowers.
 // Environment: BENCH_PAYLOADS (small,medium), BENCH_WARMUP (W, 4000), BENCH_REQUESTS (N, 1000),
-// BENCH_SERVERS (a,b,b-sync,e).
+// BENCH_CONNECTIONS (C, 10), BENCH_SERVERS (a,b,b-sync,e).
 import { spawn, execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
@@ -24,6 +24,7 @@ const here = new URL('.', import.meta.url)
 const only = (process.env.BENCH_PAYLOADS ?? 'small,medium').split(',')
 const warmup = Number(process.env.BENCH_WARMUP ?? 4000)
 const n = Number(process.env.BENCH_REQUESTS ?? 1000)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const servers = selectServers(['a', 'b', 'b-sync', 'e'])
 const port = 3501
 
@@ -33,25 +34,32 @@ try {
   throw new Error('valgrind is not installed: apt-get install valgrind')
 }
 
-/** Sends `count` distinct signed events one after another; each must be answered 200. */
+/**
+ * Sends `count` distinct signed events over `connections` keep-alive connections, each sending
+ * its next one when the last is answered (as the load test does); each must be answered 200.
+ */
 async function send (payload, count, start) {
   const timestamp = Math.floor(Date.now() / 1000)
   const sign = prefixSigner(secret, Buffer.concat([Buffer.from(`${timestamp}.`), payload.prefix]))
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
-  for (let i = 0; i < count; i++) {
-    const suffix = payload.suffix(start + i)
-    const body = Buffer.concat([payload.prefix, Buffer.from(suffix)])
-    const headers = { 'content-type': 'application/json', 'content-length': body.length, 'elevenlabs-signature': `t=${timestamp},v0=${sign(suffix)}` }
-    const status = await new Promise((resolve, reject) => {
-      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/webhook', agent, headers }, (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode))
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
+  let sent = 0
+  async function sender () {
+    while (sent < count) {
+      const suffix = payload.suffix(start + sent++)
+      const body = Buffer.concat([payload.prefix, Buffer.from(suffix)])
+      const headers = { 'content-type': 'application/json', 'content-length': body.length, 'elevenlabs-signature': `t=${timestamp},v0=${sign(suffix)}` }
+      const status = await new Promise((resolve, reject) => {
+        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/webhook', agent, headers }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode))
+        })
+        request.on('error', reject)
+        request.end(body)
       })
-      request.on('error', reject)
-      request.end(body)
-    })
-    if (status !== 200) throw new Error(`answered ${status} to a valid event: the count would mean nothing`)
+      if (status !== 200) throw new Error(`answered ${status} to a valid event: the count would mean nothing`)
+    }
   }
+  await Promise.all(Array.from({ length: connections }, sender))
   agent.destroy()
 }
 
@@ -97,7 +105,7 @@ for (const payload of payloads().filter((p) => only.includes(p.name))) {
     process.stdout.write(`  ${payload.name} (${server.id}): ${Math.round(main)} instructions per request on the main thread, ${Math.round(all)} in all\n`)
   }
   const floor = rows.find((r) => r.server.id === 'a')
-  process.stdout.write(`\n${payload.name}: instructions per request over ${n} requests, after ${warmup} of warm-up\n`)
+  process.stdout.write(`\n${payload.name}: instructions per request over ${n} requests on ${connections} connections, after ${warmup} of warm-up\n`)
   console.table(rows.map((r) => ({
     server: `(${r.server.id}) ${r.server.name}`,
     'main thread': Math.round(r.main),
@@ -106,6 +114,6 @@ for (const payload of payloads().filter((p) => only.includes(p.name))) {
     'all threads': Math.round(r.all),
     'all, vs (a)': floor === undefined ? '' : `${(r.all / floor.all).toFixed(2)}x`
   })))
-  results.push({ payload: payload.name, warmup, requests: n, rows: rows.map((r) => ({ id: r.server.id, main: r.main, all: r.all })) })
+  results.push({ payload: payload.name, warmup, requests: n, connections, rows: rows.map((r) => ({ id: r.server.id, main: r.main, all: r.all })) })
 }
 process.stdout.write(`${JSON.stringify(results)}\n`)

@@ -12,8 +12,8 @@ import { load, median, secret, selectServers, startServer, stopServer } from './
 
 const here = new URL('.', import.meta.url)
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
-const duration = Number(process.env.BENCH_DURATION ?? 5)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
+const duration = Number(process.env.BENCH_DURATION ?? 3)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const only = process.env.BENCH_PAYLOADS?.split(',')
 

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer'
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import sjson from 'secure-json-parse'
@@ -68,6 +69,18 @@ function cannotHoldPoisonedKey (text: string): boolean {
   return !text.includes('\\u') && !text.includes('proto')
 }
 
+/** Below this many bytes a body is decoded as UTF-8 straight away: checking it first costs more than it saves. */
+const ASCII_CHECK_MIN_LENGTH = 4096
+
+/**
+ * The text of a body as UTF-8. A body of ASCII bytes only (audio's base64, most transcripts: JSON
+ * may escape everything else) reads the same in latin1, which is a copy of its bytes, where
+ * decoding UTF-8 looks at each one; one SIMD pass tells which it is.
+ */
+export function bodyText (body: Buffer): string {
+  return body.length >= ASCII_CHECK_MIN_LENGTH && isAscii(body) ? body.toString('latin1') : body.toString('utf8')
+}
+
 /** A JSON.parse message quotes the body; only its position is kept. */
 function jsonFailure (err: unknown): string {
   const message = (err as Error).message
@@ -85,7 +98,7 @@ function jsonFailure (err: unknown): string {
  * for the official SDKs' `JSON.parse`.
  */
 export function parseEnvelope (rawBody: string | Buffer, options: ParseOptions = {}): WebhookEnvelope {
-  const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8')
+  const text = typeof rawBody === 'string' ? rawBody : bodyText(rawBody)
   let value: unknown
   try {
     if (text.charCodeAt(0) === 0xFEFF) throw new SyntaxError('Unexpected token at position 0')

@@ -179,6 +179,24 @@ t.test('a signed body behind a byte-order mark is verified over those bytes, the
   t.equal(ran, 0)
 })
 
+t.test('a body is read as UTF-8 whatever its size: non-ASCII text in a large body (in chunks that split its characters) arrives intact, as does ASCII', async (t) => {
+  const { app } = await build()
+  const names: string[] = []
+  app.elevenlabs.on('voice.cloned', (e) => { names.push(e.data.name ?? '') })
+  const cases = [
+    ['small, accents and an emoji', 'Zoë Grüße 🎙️'],
+    ['large, accents and an emoji', `Zoë Grüße 🎙️ ${'ü'.repeat(3000)}`],
+    ['large, ASCII only', `Ada ${'x'.repeat(6000)}`]
+  ]
+  for (const [what, name] of cases) {
+    const bytes = Buffer.from(JSON.stringify({ type: 'voice.cloned', data: { voice_id: `voice_${what}`, name } }))
+    // Chunks of 7 bytes split most multi-byte characters between two chunks.
+    const res = await app.inject(chunked(bytes, 7))
+    t.equal(res.statusCode, 200, what)
+    t.equal(names.pop(), name, what)
+  }
+})
+
 t.test('over real HTTP: a client that disconnects mid-body runs nothing, and the server carries on', async (t) => {
   const { app, logs } = await build({ closeTimeout: 2000 })
   let ran = 0

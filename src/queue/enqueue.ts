@@ -3,7 +3,7 @@
  * its idempotency key, so that BullMQ itself keeps copies out. Framework-free, and imports nothing
  * of BullMQ: it calls the methods of the user's `Queue`, and corks the socket of its connection.
  */
-import type { WebhookEnvelope } from '../envelope.js'
+import { bodyText, type WebhookEnvelope } from '../envelope.js'
 import { ignore, isThenable, type MaybePromise } from '../async.js'
 import { jobIdOf, jobOptions, type WebhookJobData, type WebhookQueue } from './job.js'
 
@@ -44,7 +44,7 @@ export function createHandOff (queue: WebhookQueue, ttlMs: number): HandOff {
       stream.cork()
       setImmediate(uncork, stream)
     }
-    const data: WebhookJobData = { body: rawBody.toString('utf8'), bytes: rawBody.length, receivedAt: Date.now(), key }
+    const data: WebhookJobData = { body: bodyText(rawBody), bytes: rawBody.length, receivedAt: Date.now(), key }
     if (key === undefined) {
       await queue.add(event.type, data, options)
       return 'queued'
