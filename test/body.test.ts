@@ -182,8 +182,9 @@ t.test('a signed body behind a byte-order mark is verified over those bytes, the
 t.test('a body is read as UTF-8 whatever its size: non-ASCII text in a large body (in chunks that split its characters) arrives intact, as does ASCII', async (t) => {
   const { app } = await build()
   const names: string[] = []
-  app.elevenlabs.on('voice.cloned', (e) => { names.push(e.data.name ?? '') })
-  const cases = [
+  // A field its schema does not name: kept as sent, and read here as it arrived.
+  app.elevenlabs.on('voice.cloned', (e) => { names.push((e.data as { name?: string }).name ?? '') })
+  const cases: Array<[string, string]> = [
     ['small, accents and an emoji', 'Zoë Grüße 🎙️'],
     ['large, accents and an emoji', `Zoë Grüße 🎙️ ${'ü'.repeat(3000)}`],
     ['large, ASCII only', `Ada ${'x'.repeat(6000)}`]
