@@ -7,8 +7,9 @@
 //
 // Each server runs under callgrind and answers distinct signed events sent over C keep-alive
 // connections at once, as the load test sends them: a warm-up of W events, then N events between
-// two readings of its counters (callgrind_control). The main thread's count over N is the request path; all threads'
-// adds what V8 does beside it (compiling, collecting garbage), which a longer warm-up lowers.
+// two readings of its counters (callgrind_control). The main thread's count over N is the request
+// path; all threads' adds what V8 does beside it (compiling, collecting garbage), which a longer
+// warm-up lowers.
 // Environment: BENCH_PAYLOADS (small,medium), BENCH_WARMUP (W, 4000), BENCH_REQUESTS (N, 1000),
 // BENCH_CONNECTIONS (C, 10), BENCH_SERVERS (a,b,b-sync,e).
 import { spawn, execFileSync } from 'node:child_process'

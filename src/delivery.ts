@@ -5,7 +5,7 @@
  * synchronous, so is all of this: no promise, no timer on the way.
  */
 import { performance } from 'node:perf_hooks'
-import type { WebhookEnvelope } from './envelope.js'
+import { bodyText, type WebhookEnvelope } from './envelope.js'
 import { WebhookRetryableError, type WebhookHandlerError, type WebhookPayloadError } from './errors.js'
 import { DEFAULT_STORE_TIMEOUT_MS, eventIdOf, newClaimToken, type ResolvedIdempotency } from './idempotency.js'
 import type { EventRunner, InvalidWebhookEvent } from './router.js'
@@ -50,8 +50,8 @@ export interface DeliveryProcessorOptions<Ctx> {
    * failure a retry can mend be answered 5xx/429; elsewhere such an answer loses the event.
    */
   isRetried: (type: string) => boolean
-  /** Parses and checks the envelope of a verified body; throws `WebhookPayloadError`. */
-  parse: (rawBody: Buffer) => WebhookEnvelope
+  /** Parses and checks the envelope of a verified body's text; throws `WebhookPayloadError`. */
+  parse: (text: string) => WebhookEnvelope
   /**
    * Queue mode: hands each event to a durable queue instead of running handlers here; the
    * queue's workers validate it. Bounded by `idempotency.storeTimeout`.
@@ -315,10 +315,10 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
    * Queue mode: the answer is 200 only once the queue has the job. A queue that fails or is slow
    * is a 503 for every type: no handler runs in this process to fall back on.
    */
-  function queueEvent (hand: HandOff, event: WebhookEnvelope, rawBody: Buffer, log: DeliveryLogger): Promise<DeliveryOutcome> {
+  function queueEvent (hand: HandOff, event: WebhookEnvelope, rawBody: Buffer, text: string, log: DeliveryLogger): Promise<DeliveryOutcome> {
     const key = idempotency?.key(event, rawBody)
     const bound = idempotency?.storeTimeout ?? DEFAULT_STORE_TIMEOUT_MS
-    return withTimeout(hand(event, rawBody, key), bound, 'the queue').then(
+    return withTimeout(hand(event, text, rawBody.length, key), bound, 'the queue').then(
       (state) => state === 'queued' ? QUEUED : DUPLICATE,
       (err: unknown) => {
         log.error({ err, ...identity(event), idempotencyKey: key }, isRetried(event.type)
@@ -330,14 +330,16 @@ export function createDeliveryProcessor<Ctx> (options: DeliveryProcessorOptions<
   }
 
   function deliver (rawBody: Buffer, context: Ctx, log: DeliveryLogger): MaybePromise<DeliveryOutcome> {
+    // Decoded once: the envelope is parsed from this text, and queue mode's job holds it.
+    const text = bodyText(rawBody)
     let event: WebhookEnvelope
     try {
-      event = parse(rawBody)
+      event = parse(text)
     } catch (err) {
       return deliverInvalid(err as WebhookPayloadError, undefined, rawBody, context, log)
     }
     // The workers validate `data`, with their own schemas: a fix there mends replays.
-    if (handOff !== undefined) return queueEvent(handOff, event, rawBody, log)
+    if (handOff !== undefined) return queueEvent(handOff, event, rawBody, text, log)
     try {
       if (!router.validate(event)) log.warn({ eventType: event.type }, 'Received an ElevenLabs webhook event of a type with no schema; its onAny handlers run')
     } catch (err) {

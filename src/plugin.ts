@@ -82,7 +82,7 @@ const elevenlabsWebhooks: FastifyPluginAsync<ElevenLabsWebhooksOptions> = async 
     idempotency: options.idempotency,
     ackTimeout: options.ackTimeout,
     isRetried: (type) => options.retriedTypes.has(type),
-    parse: (rawBody) => parseEnvelope(rawBody, parseOptions),
+    parse: (text) => parseEnvelope(text, parseOptions),
     handOff: options.queue === undefined ? undefined : createHandOff(options.queue, options.idempotency?.ttl ?? DEFAULT_IDEMPOTENCY_TTL_MS)
   })
   // A deploy must not lose what was acknowledged: close waits for running handlers, bounded,

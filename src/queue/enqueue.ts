@@ -3,11 +3,12 @@
  * its idempotency key, so that BullMQ itself keeps copies out. Framework-free, and imports nothing
  * of BullMQ: it calls the methods of the user's `Queue`, and corks the socket of its connection.
  */
-import { bodyText, type WebhookEnvelope } from '../envelope.js'
+import type { WebhookEnvelope } from '../envelope.js'
 import { ignore, isThenable, type MaybePromise } from '../async.js'
 import { jobIdOf, jobOptions, type WebhookJobData, type WebhookQueue } from './job.js'
 
-export type HandOff = (event: WebhookEnvelope, rawBody: Buffer, key: string | undefined) => Promise<'queued' | 'duplicate'>
+/** `text`: the verified body as text; `bytes`: its length as received. */
+export type HandOff = (event: WebhookEnvelope, text: string, bytes: number, key: string | undefined) => Promise<'queued' | 'duplicate'>
 
 /** What cork() and uncork() need of the socket a queue writes its commands to. */
 interface Corkable {
@@ -35,7 +36,7 @@ const uncork = (stream: Corkable): void => { stream.uncork() }
 export function createHandOff (queue: WebhookQueue, ttlMs: number): HandOff {
   const options = jobOptions(queue, ttlMs)
   const socket = socketOf(queue)
-  return async (event, rawBody, key) => {
+  return async (event, text, bytes, key) => {
     // BullMQ writes each command on its own (a write to the socket, and a wake-up of Redis,
     // each). Corked until the end of this turn of the event loop, the lookup and the add, and
     // those of every other event received in the same turn, leave in one write.
@@ -44,7 +45,7 @@ export function createHandOff (queue: WebhookQueue, ttlMs: number): HandOff {
       stream.cork()
       setImmediate(uncork, stream)
     }
-    const data: WebhookJobData = { body: bodyText(rawBody), bytes: rawBody.length, receivedAt: Date.now(), key }
+    const data: WebhookJobData = { body: text, bytes, receivedAt: Date.now(), key }
     if (key === undefined) {
       await queue.add(event.type, data, options)
       return 'queued'
