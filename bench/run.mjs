@@ -156,6 +156,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       p99: typical('p99'),
       errors: rs.reduce((sum, r) => sum + r.errors, 0),
       cpuUsPerRequest: cpu.get(target.id)?.usPerRequest ?? NaN,
+      pageFaultsPerRequest: cpu.get(target.id)?.faultsPerRequest ?? NaN,
       peakRssMiB: peaks.get(target.id),
       ...(target.redis === true ? { redis: redisPerEvent(redisWork) } : {})
     }
@@ -180,6 +181,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     'server CPU µs/req': r.cpuUsPerRequest.toFixed(0),
     // What each server adds to (a) in µs moves less from host to host than the ratio does.
     'CPU vs (a)': r.id === 'a' ? '' : `${r.cpuUsPerRequest >= floor.cpuUsPerRequest ? '+' : ''}${(r.cpuUsPerRequest - floor.cpuUsPerRequest).toFixed(0)} µs`,
+    'page faults/req': r.pageFaultsPerRequest.toFixed(1),
     'peak RSS MiB': r.peakRssMiB.toFixed(0),
     'RSS vs (a)': `${r.rssRatio.toFixed(2)}x`
   })))
