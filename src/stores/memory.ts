@@ -43,7 +43,13 @@ export class MemoryStore implements IdempotencyStore {
   /** Where eviction of finished entries stopped (see #makeRoom). */
   #doneCursor: IterableIterator<string> | undefined
   readonly #maxEntries: number
-  readonly #now: () => number
+  readonly #clock: () => number
+  /**
+   * Times are kept in ms since the store was made: small integers, which V8 stores in the entry
+   * itself, where a Date.now() needs a number object of its own for each remembered event (for
+   * the first 24 days of the store on 64-bit Node; later ones are numbers like any other).
+   */
+  readonly #epoch: number
 
   constructor (options: MemoryStoreOptions = {}) {
     const maxEntries = options.maxEntries ?? 50_000
@@ -51,7 +57,12 @@ export class MemoryStore implements IdempotencyStore {
       throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`)
     }
     this.#maxEntries = maxEntries
-    this.#now = options.now ?? Date.now
+    this.#clock = options.now ?? Date.now
+    this.#epoch = this.#clock()
+  }
+
+  #now (): number {
+    return this.#clock() - this.#epoch
   }
 
   /** How many keys are held (expired ones included until they are touched or evicted). */
