@@ -14,6 +14,7 @@ const here = new URL('.', import.meta.url)
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7)
 const duration = Number(process.env.BENCH_DURATION ?? 3)
+const warmup = Number(process.env.BENCH_WARMUP ?? 2)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const only = process.env.BENCH_PAYLOADS?.split(',')
 
@@ -110,40 +111,43 @@ function redisPerEvent (work) {
   return { cpuUs: work.cpuUs / work.events, commands }
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, connections, payloads: [] }
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, warmup, connections, payloads: [] }
 let next = 0
 
 for (const payload of payloads().filter((p) => only === undefined || only.includes(p.name))) {
   const size = payload.prefix.length + payload.suffix(0).length
   process.stdout.write(`\n${payload.name}: ${payload.type}, ${(size / 1024).toFixed(1)} KiB\n`)
-  const servers = new Map()
-  for (const target of targets) servers.set(target.id, await startServer(target.file, target.port, target.env))
-  for (const target of targets) await selfCheck(target, payload)
   const run = (target, seconds) => load({ port: target.port, payload: payload.name, seconds, start: next, connections })
   // Queue mode keeps every event in Redis: emptied after each round, or a run of 4 MiB events
   // would fill the machine's memory.
   const reset = async (target) => { if (target.resetAfterRound === true) await fetch(`http://127.0.0.1:${target.port}/bench/reset`, { method: 'POST' }) }
-  for (const target of targets) { next = run(target, 2).next; await reset(target) } // warm-up, not recorded
-  for (const child of servers.values()) child.kill('SIGUSR2') // start counting CPU from here
   const runs = new Map(targets.map((t) => [t.id, []]))
   const redisWork = { cpuUs: 0, events: 0, commands: {} }
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + round) % targets.length])
     for (const target of order) {
+      // A new process every round: how often glibc hands its heap back to the kernel and takes it
+      // back page by page (the page faults column) is set per process, by the layout its heap
+      // happens to take, and would otherwise weigh on every round of one server and none of
+      // another's. The median round is then a typical process.
+      const child = await startServer(target.file, target.port, target.env)
+      await selfCheck(target, payload)
+      next = run(target, warmup).next // warm-up, not recorded
+      await reset(target)
+      child.kill('SIGUSR2') // start counting CPU from here
       const before = target.redis === true ? await redisStats() : undefined
       const r = run(target, duration)
       if (before !== undefined) addRedisWork(redisWork, before, await redisStats(), r.total)
       if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
       next = r.next
       await reset(target)
-      runs.get(target.id).push(r)
-      process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s\n`)
+      const peakRss = peakRssMiB(child.pid)
+      const cpu = await stopServer(child)
+      runs.get(target.id).push({ ...r, cpuUs: cpu.usPerRequest, faults: cpu.faultsPerRequest, peakRss })
+      process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s, ${cpu.usPerRequest.toFixed(0)} µs CPU/req\n`)
     }
   }
-  const peaks = new Map(targets.map((t) => [t.id, peakRssMiB(servers.get(t.id).pid)]))
-  const cpu = new Map()
-  for (const target of targets) cpu.set(target.id, await stopServer(servers.get(target.id)))
   const rows = targets.map((target) => {
     const rs = runs.get(target.id)
     // The median round: one round slowed by a neighbour on a shared machine does not move it.
@@ -155,9 +159,10 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       p50: typical('p50'),
       p99: typical('p99'),
       errors: rs.reduce((sum, r) => sum + r.errors, 0),
-      cpuUsPerRequest: cpu.get(target.id)?.usPerRequest ?? NaN,
-      pageFaultsPerRequest: cpu.get(target.id)?.faultsPerRequest ?? NaN,
-      peakRssMiB: peaks.get(target.id),
+      cpuUsPerRequest: typical('cpuUs'),
+      pageFaultsPerRequest: typical('faults'),
+      // The highest of its processes' peaks.
+      peakRssMiB: Math.max(...rs.map((r) => r.peakRss)),
       ...(target.redis === true ? { redis: redisPerEvent(redisWork) } : {})
     }
   })
