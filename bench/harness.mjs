@@ -69,7 +69,8 @@ export function cpuSoFar (child) {
 export function stopServer (child) {
   return new Promise((resolve) => {
     child.removeAllListeners('exit')
-    child.once('exit', () => resolve(lastCpuLine(child)))
+    // 'close', not 'exit': the process may exit before its last output is read.
+    child.once('close', () => resolve(lastCpuLine(child)))
     child.kill('SIGTERM')
   })
 }

@@ -1,15 +1,40 @@
 // npm run bench:micro: constructEvent alone, this package against the official SDK, on a small
 // and a large body. Both verify the same signed bodies; the SDK's is async (WebCrypto). Then a
-// refused claim on a full MemoryStore, whose cost must not grow with the store.
+// refused claim on a full MemoryStore, whose cost must not grow with the store. First, the heap a
+// MemoryStore keeps per event it remembers, with the default key.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { Bench } from 'tinybench'
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js'
-import { constructEvent, createVerifier, generateSignatureHeader, MemoryStore } from '../dist/index.js'
+import { constructEvent, createVerifier, defaultIdempotencyKey, generateSignatureHeader, MemoryStore } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 
 const secret = 'wsec_bench_secret'
 const sdk = new ElevenLabsClient({ apiKey: 'not-used-offline' }).webhooks
 const verifier = createVerifier(secret)
 const rows = []
+
+// First, before the benchmarks leave garbage behind: what the default store holds for each event done: its key (the default one, type and
+// conversation_id), when it expires, and its slot in the store's Map. Every such byte is also
+// copied out of V8's young generation once, on the request that adds it.
+{
+  setFlagsFromString('--expose-gc')
+  const gc = runInNewContext('gc')
+  const payload = payloads().find((p) => p.name === 'small')
+  const entries = 50_000
+  const heapAfterGc = () => { gc(); gc(); return process.memoryUsage().heapUsed }
+  const before = heapAfterGc()
+  const store = new MemoryStore({ maxEntries: entries })
+  for (let i = 0; i < entries; i++) {
+    const body = Buffer.concat([payload.prefix, Buffer.from(payload.suffix(i))])
+    const event = JSON.parse(body.toString('utf8'))
+    const key = defaultIdempotencyKey(event, body)
+    store.claim(key, 'token', 60_000)
+    store.complete(key, 'token', 7_200_000)
+  }
+  const bytes = (heapAfterGc() - before) / store.size
+  console.log(`MemoryStore of ${store.size} events done, default keys (${payload.type}): ${bytes.toFixed(0)} bytes of V8 heap per event`)
+}
 
 for (const payload of payloads().filter((p) => p.name !== 'medium')) {
   const body = Buffer.concat([payload.prefix, Buffer.from(payload.suffix(1))])
