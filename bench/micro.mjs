@@ -14,9 +14,10 @@ const sdk = new ElevenLabsClient({ apiKey: 'not-used-offline' }).webhooks
 const verifier = createVerifier(secret)
 const rows = []
 
-// First, before the benchmarks leave garbage behind: what the default store holds for each event done: its key (the default one, type and
-// conversation_id), when it expires, and its slot in the store's Map. Every such byte is also
-// copied out of V8's young generation once, on the request that adds it.
+// Measured first, before the benchmarks below leave garbage behind: what the default store holds
+// for each event done (its key, the default one of type and conversation_id; when it expires;
+// its slot in the store's Map). Every such byte is also copied out of V8's young generation once,
+// on the request that adds it.
 {
   setFlagsFromString('--expose-gc')
   const gc = runInNewContext('gc')

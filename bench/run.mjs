@@ -128,9 +128,9 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     const order = targets.map((_, i) => targets[(i + round) % targets.length])
     for (const target of order) {
       // A new process every round: how often glibc hands its heap back to the kernel and takes it
-      // back page by page (the page faults column) is set per process, by the layout its heap
-      // happens to take, and would otherwise weigh on every round of one server and none of
-      // another's. The median round is then a typical process.
+      // back page by page (the page faults column) varies from one process to the next, and one
+      // process per server would weigh on every round of one server and none of another's. The
+      // median round is then a typical process.
       const child = await startServer(target.file, target.port, target.env)
       await selfCheck(target, payload)
       next = run(target, warmup).next // warm-up, not recorded
