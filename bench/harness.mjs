@@ -7,7 +7,7 @@ export const secret = 'wsec_bench_secret'
 
 /**
  * The servers npm run bench compares, in bench/servers/; `env` adds to a server's environment.
- * (d) is measured only when asked for (BENCH_SERVERS).
+ * (d) and (g) are measured only when asked for (BENCH_SERVERS).
  */
 export const benchServers = [
   { id: 'a', name: 'bare Fastify (JSON only)', file: 'servers/bare.mjs' },
@@ -18,7 +18,9 @@ export const benchServers = [
   { id: 'e', name: 'verification only, body read as (b) reads it', file: 'servers/verify-only.mjs' },
   // Needs Redis on 127.0.0.1:6379; its queue is emptied after every round (resetAfterRound), and
   // bench/run.mjs reads what Redis spent on it (redis).
-  { id: 'f', name: 'queue mode: (b) writing each event to BullMQ', file: 'servers/queue.mjs', resetAfterRound: true, redis: true }
+  { id: 'f', name: 'queue mode: (b) writing each event to BullMQ', file: 'servers/queue.mjs', resetAfterRound: true, redis: true },
+  // Only with BENCH_SERVERS naming it: the floor of (f).
+  { id: 'g', name: 'floor of queue mode: (e) + one BullMQ add', file: 'servers/queue-floor.mjs', resetAfterRound: true, redis: true }
 ]
 
 /** The servers named in BENCH_SERVERS (ids, comma-separated), or `defaults`' ids. */

@@ -122,7 +122,8 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   // would fill the machine's memory.
   const reset = async (target) => { if (target.resetAfterRound === true) await fetch(`http://127.0.0.1:${target.port}/bench/reset`, { method: 'POST' }) }
   const runs = new Map(targets.map((t) => [t.id, []]))
-  const redisWork = { cpuUs: 0, events: 0, commands: {} }
+  // What Redis spent on each server that writes to it, apart.
+  const redisWork = new Map(targets.filter((t) => t.redis === true).map((t) => [t.id, { cpuUs: 0, events: 0, commands: {} }]))
   for (let round = 0; round < rounds; round++) {
     // Rotate the order each round so that no target always runs first or last.
     const order = targets.map((_, i) => targets[(i + round) % targets.length])
@@ -138,7 +139,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       child.kill('SIGUSR2') // start counting CPU from here
       const before = target.redis === true ? await redisStats() : undefined
       const r = run(target, duration)
-      if (before !== undefined) addRedisWork(redisWork, before, await redisStats(), r.total)
+      if (before !== undefined) addRedisWork(redisWork.get(target.id), before, await redisStats(), r.total)
       if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
       next = r.next
       await reset(target)
@@ -163,7 +164,7 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       pageFaultsPerRequest: typical('faults'),
       // The highest of its processes' peaks.
       peakRssMiB: Math.max(...rs.map((r) => r.peakRss)),
-      ...(target.redis === true ? { redis: redisPerEvent(redisWork) } : {})
+      ...(target.redis === true ? { redis: redisPerEvent(redisWork.get(target.id)) } : {})
     }
   })
   const floor = rows.find((r) => r.id === 'a') ?? rows[0]
@@ -193,14 +194,13 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   // The ratios the targets are stated in, each between two rows of this run.
   const row = (id) => rows.find((r) => r.id === id)
   const ratios = {}
-  for (const [name, x, y, key] of [['b/e', 'b', 'e'], ['b/a', 'b', 'a'], ['b/b-sync', 'b', 'b-sync'], ['b/c', 'b', 'c'], ['f/b', 'f', 'b'], ['e/a', 'e', 'a'], ['rss b/a', 'b', 'a', 'peakRssMiB']]) {
+  for (const [name, x, y, key] of [['b/e', 'b', 'e'], ['b/a', 'b', 'a'], ['b/b-sync', 'b', 'b-sync'], ['b/c', 'b', 'c'], ['f/b', 'f', 'b'], ['g/b', 'g', 'b'], ['f/g', 'f', 'g'], ['e/a', 'e', 'a'], ['rss b/a', 'b', 'a', 'peakRssMiB']]) {
     if (row(x) !== undefined && row(y) !== undefined) ratios[name] = row(x)[key ?? 'reqPerSec'] / row(y)[key ?? 'reqPerSec']
   }
   results.payloads.at(-1).ratios = ratios
   process.stdout.write(`SHA-256 over this body: ${sha256Us.toFixed(1)} µs here. Ratios: ${Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}\n`)
-  const queued = row('f')?.redis
-  if (queued !== undefined) {
-    process.stdout.write(`(f), Redis per event: ${queued.cpuUs.toFixed(0)} µs of CPU; ${Object.entries(queued.commands).map(([name, c]) => `${name} ${c.perEvent.toFixed(2)} per event at ${c.usPerCall.toFixed(1)} µs each`).join(', ')}\n`)
+  for (const { id, redis: queued } of rows.filter((r) => r.redis !== undefined)) {
+    process.stdout.write(`(${id}), Redis per event: ${queued.cpuUs.toFixed(0)} µs of CPU; ${Object.entries(queued.commands).map(([name, c]) => `${name} ${c.perEvent.toFixed(2)} per event at ${c.usPerCall.toFixed(1)} µs each`).join(', ')}\n`)
   }
 }
 await redis?.quit()
