@@ -31,10 +31,17 @@ export function selectServers (defaults) {
   return benchServers.filter((s) => ids.includes(s.id))
 }
 
+/** Options for node itself, given to every server (BENCH_NODE_FLAGS, space-separated). */
+export const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
+
+/** BENCH_PIN=1: each server on CPU 1, the load generator on CPU 0 (taskset), so that they never share a core. */
+export const pinned = process.env.BENCH_PIN === '1'
+const onCpu = (cpu, command, args) => pinned ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]
+
 /** Starts bench/<file> on `port`; resolves once it prints "ready". `env` adds to the environment. */
 export function startServer (file, port, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL(file, here).pathname], {
+    const child = spawn(...onCpu(1, process.execPath, [...nodeFlags, new URL(file, here).pathname]), {
       env: { ...process.env, ...env, PORT: String(port), SECRET: secret },
       stdio: ['ignore', 'pipe', 'inherit']
     })
@@ -83,7 +90,7 @@ export function stopServer (child) {
  */
 export function load ({ port, payload, seconds, start, connections }) {
   const config = { url: `http://127.0.0.1:${port}/webhook`, payload, secret, duration: seconds, connections, timestamp: Math.floor(Date.now() / 1000), start }
-  const out = execFileSync(process.execPath, [new URL('load.mjs', here).pathname, JSON.stringify(config)], { encoding: 'utf8', maxBuffer: 1 << 20 })
+  const out = execFileSync(...onCpu(0, process.execPath, [new URL('load.mjs', here).pathname, JSON.stringify(config)]), { encoding: 'utf8', maxBuffer: 1 << 20 })
   return JSON.parse(out.trim().split('\n').pop())
 }
 

@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { load, median, secret, selectServers, startServer, stopServer } from './harness.mjs'
+import { load, median, nodeFlags, secret, selectServers, startServer, stopServer } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 
@@ -111,7 +111,7 @@ function redisPerEvent (work) {
   return { cpuUs: work.cpuUs / work.events, commands }
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, warmup, connections, payloads: [] }
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, warmup, connections, nodeFlags, payloads: [] }
 let next = 0
 
 for (const payload of payloads().filter((p) => only === undefined || only.includes(p.name))) {
@@ -145,8 +145,8 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       await reset(target)
       const peakRss = peakRssMiB(child.pid)
       const cpu = await stopServer(child)
-      runs.get(target.id).push({ ...r, cpuUs: cpu.usPerRequest, faults: cpu.faultsPerRequest, peakRss })
-      process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s, ${cpu.usPerRequest.toFixed(0)} µs CPU/req\n`)
+      runs.get(target.id).push({ ...r, cpuUs: cpu.usPerRequest, faults: cpu.faultsPerRequest, newSpace: cpu.newSpaceMiB, peakRss })
+      process.stdout.write(`  round ${round + 1} ${target.id}: ${Math.round(r.requests)} req/s, ${cpu.usPerRequest.toFixed(0)} µs CPU/req, ${cpu.faultsPerRequest.toFixed(1)} faults/req, young generation ${cpu.newSpaceMiB} MiB\n`)
     }
   }
   const rows = targets.map((target) => {
@@ -162,6 +162,8 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       errors: rs.reduce((sum, r) => sum + r.errors, 0),
       cpuUsPerRequest: typical('cpuUs'),
       pageFaultsPerRequest: typical('faults'),
+      // The size V8's young generation had grown to when a round ended, median over the processes.
+      newSpaceMiB: typical('newSpace'),
       // The highest of its processes' peaks.
       peakRssMiB: Math.max(...rs.map((r) => r.peakRss)),
       ...(target.redis === true ? { redis: redisPerEvent(redisWork.get(target.id)) } : {})
@@ -188,17 +190,28 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
     // What each server adds to (a) in µs moves less from host to host than the ratio does.
     'CPU vs (a)': r.id === 'a' ? '' : `${r.cpuUsPerRequest >= floor.cpuUsPerRequest ? '+' : ''}${(r.cpuUsPerRequest - floor.cpuUsPerRequest).toFixed(0)} µs`,
     'page faults/req': r.pageFaultsPerRequest.toFixed(1),
+    'young gen MiB': r.newSpaceMiB,
     'peak RSS MiB': r.peakRssMiB.toFixed(0),
     'RSS vs (a)': `${r.rssRatio.toFixed(2)}x`
   })))
   // The ratios the targets are stated in, each between two rows of this run.
   const row = (id) => rows.find((r) => r.id === id)
   const ratios = {}
+  // The same req/s ratio in each round apart, lowest and highest: the two servers of a round ran
+  // within a minute of each other, so the spread shows how far the machine's noise moves a ratio.
+  const roundRatios = {}
   for (const [name, x, y, key] of [['b/e', 'b', 'e'], ['b/a', 'b', 'a'], ['b/b-sync', 'b', 'b-sync'], ['b/c', 'b', 'c'], ['f/b', 'f', 'b'], ['g/b', 'g', 'b'], ['f/g', 'f', 'g'], ['e/a', 'e', 'a'], ['rss b/a', 'b', 'a', 'peakRssMiB']]) {
-    if (row(x) !== undefined && row(y) !== undefined) ratios[name] = row(x)[key ?? 'reqPerSec'] / row(y)[key ?? 'reqPerSec']
+    if (row(x) === undefined || row(y) === undefined) continue
+    ratios[name] = row(x)[key ?? 'reqPerSec'] / row(y)[key ?? 'reqPerSec']
+    if (key === undefined) {
+      const each = runs.get(x).map((r, i) => r.requests / runs.get(y)[i].requests)
+      roundRatios[name] = { min: Math.min(...each), max: Math.max(...each) }
+    }
   }
   results.payloads.at(-1).ratios = ratios
+  results.payloads.at(-1).roundRatios = roundRatios
   process.stdout.write(`SHA-256 over this body: ${sha256Us.toFixed(1)} µs here. Ratios: ${Object.entries(ratios).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}\n`)
+  process.stdout.write(`The same ratios round by round, lowest to highest: ${Object.entries(roundRatios).map(([k, v]) => `${k} ${v.min.toFixed(2)} to ${v.max.toFixed(2)}`).join(', ')}\n`)
   for (const { id, redis: queued } of rows.filter((r) => r.redis !== undefined)) {
     process.stdout.write(`(${id}), Redis per event: ${queued.cpuUs.toFixed(0)} µs of CPU; ${Object.entries(queued.commands).map(([name, c]) => `${name} ${c.perEvent.toFixed(2)} per event at ${c.usPerCall.toFixed(1)} µs each`).join(', ')}\n`)
   }
