@@ -1,17 +1,22 @@
 // npm run bench:micro: constructEvent alone, this package against the official SDK, on a small
 // and a large body. Both verify the same signed bodies; the SDK's is async (WebCrypto). Then a
 // refused claim on a full MemoryStore, whose cost must not grow with the store. First, the heap a
-// MemoryStore keeps per event it remembers, with the default key.
+// MemoryStore keeps per event it remembers, with the default key. And the HMAC of a signed body
+// alone, through createHmac and through this package's keyed HMAC (src/hmac.ts).
+import { createHmac, createSecretKey } from 'node:crypto'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Bench } from 'tinybench'
 import { ElevenLabsClient } from '@elevenlabs/elevenlabs-js'
 import { constructEvent, createVerifier, defaultIdempotencyKey, generateSignatureHeader, MemoryStore } from '../dist/index.js'
+import { createKeyedHmac } from '../dist/hmac.js'
 import { payloads } from './payloads.mjs'
 
 const secret = 'wsec_bench_secret'
 const sdk = new ElevenLabsClient({ apiKey: 'not-used-offline' }).webhooks
 const verifier = createVerifier(secret)
+const key = createSecretKey(Buffer.from(secret, 'utf8'))
+const keyedHmac = createKeyedHmac(secret)
 const rows = []
 
 // Measured first, before the benchmarks below leave garbage behind: what the default store holds
@@ -45,12 +50,17 @@ for (const payload of payloads().filter((p) => p.name !== 'medium')) {
   const ours = constructEvent(body, header, secret)
   const theirs = await sdk.constructEvent(text, header, secret)
   if (ours.type !== theirs.type) throw new Error('the two disagree')
+  const signedPrefix = `${Math.floor(Date.now() / 1000)}.`
+  const viaCreateHmac = () => createHmac('sha256', key).update(signedPrefix).update(body).digest()
+  if (!viaCreateHmac().equals(keyedHmac(signedPrefix, body))) throw new Error('the two HMACs disagree')
 
   const bench = new Bench({ time: payload.name === 'large' ? 3000 : 1500 })
   bench
     .add(`${payload.name}: constructEvent (this package, Buffer)`, () => { constructEvent(body, header, secret) })
     .add(`${payload.name}: createVerifier().constructEvent (secret checked once)`, () => { verifier.constructEvent(body, header) })
     .add(`${payload.name}: official SDK constructEvent (string, async)`, async () => { await sdk.constructEvent(text, header, secret) })
+    .add(`${payload.name}: HMAC-SHA256 of the signed text alone, createHmac`, viaCreateHmac)
+    .add(`${payload.name}: HMAC-SHA256 of the signed text alone, this package's keyed HMAC`, () => { keyedHmac(signedPrefix, body) })
   await bench.run()
   const base = bench.tasks[2].result.throughput?.mean ?? bench.tasks[2].result.hz
   for (const task of bench.tasks) {

@@ -1,8 +1,8 @@
 /**
  * HMAC-SHA256 of `${prefix}${payload}` for one key, cheap on small messages.
  *
- * `createHmac` spends most of its time on a 2 KiB webhook setting itself up (about 8 µs on
- * Node 20, against 1.5 µs of hashing), so small messages take RFC 2104's definition,
+ * On a small webhook `createHmac` spends a large share of its time setting itself up rather than
+ * hashing (`npm run bench:micro`, bench/README.md), so small messages take RFC 2104's definition,
  * H((K ^ opad) || H((K ^ ipad) || m)), through the one-shot `crypto.hash` over a reused
  * buffer. Large messages, where the setup no longer counts, and runtimes without
  * `crypto.hash` (Node < 20.12) use `createHmac`. The results are the same bytes.
