@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { load, median, nodeFlags, secret, selectServers, startServer, stopServer } from './harness.mjs'
+import { load, median, nodeFlags, pinned, secret, selectServers, startServer, stopServer } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 
@@ -111,7 +111,7 @@ function redisPerEvent (work) {
   return { cpuUs: work.cpuUs / work.events, commands }
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, warmup, connections, nodeFlags, payloads: [] }
+const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), rounds, duration, warmup, connections, nodeFlags, pinned, payloads: [] }
 let next = 0
 
 for (const payload of payloads().filter((p) => only === undefined || only.includes(p.name))) {
