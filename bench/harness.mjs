@@ -38,6 +38,15 @@ export const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(
 export const pinned = process.env.BENCH_PIN === '1'
 const onCpu = (cpu, command, args) => pinned ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args]
 
+/**
+ * Empties the queue of a server that keeps every event in Redis ((f), (g): resetAfterRound), so
+ * that neither a run of 4 MiB events fills the machine's memory nor a finished run leaves its
+ * jobs in the shared Redis. Nothing for the others.
+ */
+export async function emptyQueue (server, port) {
+  if (server.resetAfterRound === true) await fetch(`http://127.0.0.1:${port}/bench/reset`, { method: 'POST' })
+}
+
 /** Starts bench/<file> on `port`; resolves once it prints "ready". `env` adds to the environment. */
 export function startServer (file, port, env = {}) {
   return new Promise((resolve, reject) => {

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { secret, selectServers } from './harness.mjs'
+import { emptyQueue, secret, selectServers } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 const only = (process.env.BENCH_PAYLOADS ?? 'small,medium').split(',')
@@ -73,7 +73,8 @@ function counters (pid) {
 }
 
 /** Runs `file` under callgrind: instructions per request over `count` events after the warm-up, [main thread, all threads]. */
-async function instructions ({ file, env, resetAfterRound }, payload, count) {
+async function instructions (server, payload, count) {
+  const { file, env } = server
   const dir = mkdtempSync(join(tmpdir(), 'callgrind-'))
   const child = spawn('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${join(dir, 'callgrind.out')}`, process.execPath, new URL(file, here).pathname], {
     env: { ...process.env, ...env, PORT: String(port), SECRET: secret },
@@ -91,8 +92,8 @@ async function instructions ({ file, env, resetAfterRound }, payload, count) {
     const after = counters(child.pid)
     return [(after[0] - before[0]) / count, (after[1] - before[1]) / count]
   } finally {
-    // (f) and (g) empty their queue, or each run would leave its jobs in the shared Redis.
-    if (resetAfterRound === true) await fetch(`http://127.0.0.1:${port}/bench/reset`, { method: 'POST' }).catch(() => {})
+    // A server that did not start has no queue to empty.
+    await emptyQueue(server, port).catch(() => {})
     child.kill('SIGTERM')
     await exited
     rmSync(dir, { recursive: true, force: true })

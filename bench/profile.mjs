@@ -1,7 +1,7 @@
 // node bench/profile.mjs <file.cpuprofile>...: where a server's busy time went, from the CPU
 // profiles V8 writes with --cpu-prof (BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=<dir>" on any
-// bench command: one profile per server process). Shares are of the time the process was busy,
-// (idle) left out: by package (this package's dist/, each node_modules package, Node's own
+// bench command: one profile per server process). How long the process was idle, then shares of
+// the time it was busy: by package (this package's dist/, each node_modules package, Node's own
 // modules, and native code with V8's compiler and garbage collector), then the functions with the
 // most time of their own, then the functions with the most time including what they called.
 import { readFileSync } from 'node:fs'

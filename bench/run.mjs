@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os'
 import { generateSignatureHeader } from '../dist/index.js'
 import { payloads } from './payloads.mjs'
 import { prefixSigner } from './sign.mjs'
-import { load, median, nodeFlags, pinned, secret, selectServers, startServer, stopServer } from './harness.mjs'
+import { emptyQueue, load, median, nodeFlags, pinned, secret, selectServers, startServer, stopServer } from './harness.mjs'
 
 const here = new URL('.', import.meta.url)
 
@@ -118,9 +118,6 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
   const size = payload.prefix.length + payload.suffix(0).length
   process.stdout.write(`\n${payload.name}: ${payload.type}, ${(size / 1024).toFixed(1)} KiB\n`)
   const run = (target, seconds) => load({ port: target.port, payload: payload.name, seconds, start: next, connections })
-  // Queue mode keeps every event in Redis: emptied after each round, or a run of 4 MiB events
-  // would fill the machine's memory.
-  const reset = async (target) => { if (target.resetAfterRound === true) await fetch(`http://127.0.0.1:${target.port}/bench/reset`, { method: 'POST' }) }
   const runs = new Map(targets.map((t) => [t.id, []]))
   // What Redis spent on each server that writes to it, apart.
   const redisWork = new Map(targets.filter((t) => t.redis === true).map((t) => [t.id, { cpuUs: 0, events: 0, commands: {} }]))
@@ -135,14 +132,14 @@ for (const payload of payloads().filter((p) => only === undefined || only.includ
       const child = await startServer(target.file, target.port, target.env)
       await selfCheck(target, payload)
       next = run(target, warmup).next // warm-up, not recorded
-      await reset(target)
+      await emptyQueue(target, target.port)
       child.kill('SIGUSR2') // start counting CPU from here
       const before = target.redis === true ? await redisStats() : undefined
       const r = run(target, duration)
       if (before !== undefined) addRedisWork(redisWork.get(target.id), before, await redisStats(), r.total)
       if (r.errors > 0) throw new Error(`${target.name} answered ${r.non2xx} non-2xx and had ${r.errors - r.non2xx} other errors on ${payload.name}: the results would mean nothing`)
       next = r.next
-      await reset(target)
+      await emptyQueue(target, target.port)
       const peakRss = peakRssMiB(child.pid)
       const cpu = await stopServer(child)
       runs.get(target.id).push({ ...r, cpuUs: cpu.usPerRequest, faults: cpu.faultsPerRequest, newSpace: cpu.newSpaceMiB, peakRss })
